@@ -1,0 +1,65 @@
+// Package provider defines what the server needs from a provider package and
+// what it hands each one. A provider package (simulator/providers/<name>) owns
+// its routes, validation, envelopes and authentication.
+package provider
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/paysandbox/paysandbox/simulator/config"
+	"github.com/paysandbox/paysandbox/simulator/store"
+)
+
+// Deps are the shared services a provider is built with.
+type Deps struct {
+	Store  store.Repository
+	Logger *slog.Logger
+	// Now is the clock; tests may fix it. Never nil after Defaults.
+	Now func() time.Time
+	// MaxBodyBytes bounds request bodies; the provider answers a larger body
+	// with its own error shape.
+	MaxBodyBytes int64
+}
+
+// Defaults fills unset fields.
+func (d Deps) Defaults() Deps {
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.MaxBodyBytes <= 0 {
+		d.MaxBodyBytes = 1 << 20
+	}
+	return d
+}
+
+// Provider is one simulated API.
+type Provider interface {
+	// Name is the lowercase provider name ("rebilly", "payabli", "rapyd").
+	Name() string
+	// Handler serves the provider's real paths from its own listener.
+	Handler() http.Handler
+	// Table is the store table holding the provider's customers.
+	Table() string
+	// PanicError writes the provider's own 500 body (used by the shared
+	// recovery middleware).
+	PanicError(w http.ResponseWriter, r *http.Request, status int)
+}
+
+// Configurable is a provider config that registers its settings.
+type Configurable interface {
+	Register(s *config.Set)
+}
+
+// SecretTenant derives a stable tenant name from a credential, so state dumps,
+// logs and SQL never show the secret itself.
+func SecretTenant(prefix, secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return prefix + hex.EncodeToString(sum[:8])
+}

@@ -1,0 +1,328 @@
+// Package server assembles the simulator: one store, one listener per
+// provider (so each provider's paths are exactly the real ones) and the
+// admin/operations listener. It is also the public in-process API: tests can
+// build a Server and use Handler(name) with httptest, or Start it on real
+// ports.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/paysandbox/paysandbox/simulator/admin"
+	"github.com/paysandbox/paysandbox/simulator/config"
+	"github.com/paysandbox/paysandbox/simulator/httpx"
+	"github.com/paysandbox/paysandbox/simulator/provider"
+	"github.com/paysandbox/paysandbox/simulator/providers/payabli"
+	"github.com/paysandbox/paysandbox/simulator/providers/rapyd"
+	"github.com/paysandbox/paysandbox/simulator/providers/rebilly"
+	"github.com/paysandbox/paysandbox/simulator/store"
+)
+
+// Listener names.
+const (
+	Admin   = "admin"
+	Rebilly = "rebilly"
+	Payabli = "payabli"
+	Rapyd   = "rapyd"
+)
+
+// Names lists the listeners in start order.
+var Names = []string{Rebilly, Payabli, Rapyd, Admin}
+
+// Config is the whole simulator configuration.
+type Config struct {
+	MaxBodyBytes      int64
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	ShutdownTimeout   time.Duration
+
+	LogLevel  string
+	LogFormat string
+
+	MySQLAddr     string
+	MySQLWritable bool
+
+	Rebilly rebilly.Config
+	Payabli payabli.Config
+	Rapyd   rapyd.Config
+
+	addrs struct{ admin, rebilly, payabli, rapyd string }
+}
+
+// DefaultConfig is what `paysandbox` runs with when nothing is configured.
+func DefaultConfig() Config {
+	c := Config{
+		MaxBodyBytes:      httpx.DefaultMaxBody,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ShutdownTimeout:   10 * time.Second,
+		LogLevel:          "info",
+		LogFormat:         "json",
+		Rebilly:           rebilly.DefaultConfig(),
+		Payabli:           payabli.DefaultConfig(),
+		Rapyd:             rapyd.DefaultConfig(),
+	}
+	c.addrs.admin, c.addrs.rebilly, c.addrs.payabli, c.addrs.rapyd = ":8080", ":8081", ":8082", ":8083"
+	return c
+}
+
+// Register binds every setting to its flag, env variable and file key.
+func (c *Config) Register(s *config.Set) {
+	s.String(&c.addrs.admin, "admin-addr", "PAYSANDBOX_ADMIN_ADDR", "admin.addr", "operations/admin listen address")
+	s.String(&c.addrs.rebilly, "rebilly-addr", "PAYSANDBOX_REBILLY_ADDR", "rebilly.addr", "Rebilly API listen address")
+	s.String(&c.addrs.payabli, "payabli-addr", "PAYSANDBOX_PAYABLI_ADDR", "payabli.addr", "Payabli API listen address")
+	s.String(&c.addrs.rapyd, "rapyd-addr", "PAYSANDBOX_RAPYD_ADDR", "rapyd.addr", "Rapyd API listen address")
+	s.Int64(&c.MaxBodyBytes, "max-body-bytes", "PAYSANDBOX_MAX_BODY_BYTES", "http.maxBodyBytes", "largest accepted request body in bytes; larger gets the provider's own error")
+	s.Duration(&c.ReadHeaderTimeout, "read-header-timeout", "PAYSANDBOX_READ_HEADER_TIMEOUT", "http.readHeaderTimeout", "time allowed to read request headers")
+	s.Duration(&c.ReadTimeout, "read-timeout", "PAYSANDBOX_READ_TIMEOUT", "http.readTimeout", "time allowed to read a whole request")
+	s.Duration(&c.WriteTimeout, "write-timeout", "PAYSANDBOX_WRITE_TIMEOUT", "http.writeTimeout", "time allowed to write a response")
+	s.Duration(&c.IdleTimeout, "idle-timeout", "PAYSANDBOX_IDLE_TIMEOUT", "http.idleTimeout", "keep-alive idle timeout")
+	s.Duration(&c.ShutdownTimeout, "shutdown-timeout", "PAYSANDBOX_SHUTDOWN_TIMEOUT", "http.shutdownTimeout", "how long SIGTERM waits for in-flight requests")
+	s.String(&c.LogLevel, "log-level", "PAYSANDBOX_LOG_LEVEL", "log.level", "debug, info, warn or error")
+	s.String(&c.LogFormat, "log-format", "PAYSANDBOX_LOG_FORMAT", "log.format", "json or text")
+	s.String(&c.MySQLAddr, "mysql-addr", "PAYSANDBOX_MYSQL_ADDR", "mysql.addr", "MySQL wire-protocol inspection listener, e.g. 127.0.0.1:3306 (off when empty)")
+	s.Bool(&c.MySQLWritable, "mysql-writable", "PAYSANDBOX_MYSQL_WRITABLE", "mysql.writable", "allow writes through the inspection listener")
+	c.Rebilly.Register(s)
+	c.Payabli.Register(s)
+	c.Rapyd.Register(s)
+}
+
+// Addr returns the configured address of a listener.
+func (c *Config) Addr(name string) string {
+	switch name {
+	case Admin:
+		return c.addrs.admin
+	case Rebilly:
+		return c.addrs.rebilly
+	case Payabli:
+		return c.addrs.payabli
+	case Rapyd:
+		return c.addrs.rapyd
+	}
+	return ""
+}
+
+// SetAddr sets the address of a listener ("127.0.0.1:0" picks a free port).
+func (c *Config) SetAddr(name, addr string) {
+	switch name {
+	case Admin:
+		c.addrs.admin = addr
+	case Rebilly:
+		c.addrs.rebilly = addr
+	case Payabli:
+		c.addrs.payabli = addr
+	case Rapyd:
+		c.addrs.rapyd = addr
+	}
+}
+
+// NewLogger builds the slog logger the config asks for.
+func (c *Config) NewLogger(w interface{ Write([]byte) (int, error) }) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch c.LogFormat {
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: want json or text", c.LogFormat)
+}
+
+// Server is a running (or ready to run) simulator.
+type Server struct {
+	cfg       Config
+	logger    *slog.Logger
+	store     *store.Store
+	providers map[string]provider.Provider
+	handlers  map[string]http.Handler
+
+	mu        sync.Mutex
+	listeners map[string]net.Listener
+	servers   map[string]*http.Server
+	serveErr  chan error
+	started   bool
+}
+
+// New opens the store and builds every provider. Nothing listens yet.
+func New(cfg Config, logger *slog.Logger) (*Server, error) {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	st, err := store.Open(store.Options{Logger: logger})
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	deps := provider.Deps{Store: st, Logger: logger, MaxBodyBytes: cfg.MaxBodyBytes}.Defaults()
+	s := &Server{cfg: cfg, logger: logger, store: st, providers: map[string]provider.Provider{}, handlers: map[string]http.Handler{}}
+
+	reb, err := rebilly.New(cfg.Rebilly, deps)
+	if err != nil {
+		return nil, fmt.Errorf("rebilly: %w", err)
+	}
+	pay, err := payabli.New(cfg.Payabli, deps)
+	if err != nil {
+		return nil, fmt.Errorf("payabli: %w", err)
+	}
+	rap, err := rapyd.New(cfg.Rapyd, deps)
+	if err != nil {
+		return nil, fmt.Errorf("rapyd: %w", err)
+	}
+	for _, p := range []provider.Provider{reb, pay, rap} {
+		s.providers[p.Name()] = p
+		s.handlers[p.Name()] = httpx.Wrap(p.Handler(), httpx.Options{Provider: p.Name(), Logger: logger, OnPanic: p.PanicError})
+	}
+	adm := admin.New(admin.Deps{Store: st, Logger: logger, Ready: s.ready})
+	s.handlers[Admin] = httpx.Wrap(adm, httpx.Options{Provider: Admin, Logger: logger, OnPanic: admin.PanicError})
+	return s, nil
+}
+
+// Store returns the simulator's store.
+func (s *Server) Store() *store.Store { return s.store }
+
+// Handler returns the full handler (middleware included) of a listener.
+func (s *Server) Handler(name string) http.Handler { return s.handlers[name] }
+
+// Provider returns a provider by name.
+func (s *Server) Provider(name string) provider.Provider { return s.providers[name] }
+
+func (s *Server) ready() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started {
+		return errors.New("listeners not started")
+	}
+	for _, n := range Names {
+		if s.listeners[n] == nil {
+			return fmt.Errorf("listener %s not up", n)
+		}
+	}
+	if _, err := s.store.Count(context.Background(), store.TableRebilly, ""); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
+// Start binds every listener and serves in the background. Bound addresses
+// are available from Addr.
+func (s *Server) Start() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		return errors.New("server already started")
+	}
+	s.listeners = map[string]net.Listener{}
+	s.servers = map[string]*http.Server{}
+	for _, n := range Names {
+		ln, err := net.Listen("tcp", s.cfg.Addr(n))
+		if err != nil {
+			for _, l := range s.listeners {
+				_ = l.Close()
+			}
+			return fmt.Errorf("%s listener on %s: %w", n, s.cfg.Addr(n), err)
+		}
+		s.listeners[n] = ln
+		s.servers[n] = &http.Server{
+			Handler:           s.handlers[n],
+			ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+			ReadTimeout:       s.cfg.ReadTimeout,
+			WriteTimeout:      s.cfg.WriteTimeout,
+			IdleTimeout:       s.cfg.IdleTimeout,
+			MaxHeaderBytes:    64 << 10,
+			ErrorLog:          slog.NewLogLogger(s.logger.Handler(), slog.LevelWarn),
+		}
+	}
+	if s.cfg.MySQLAddr != "" {
+		addr, err := s.store.ServeMySQL(s.cfg.MySQLAddr, !s.cfg.MySQLWritable)
+		if err != nil {
+			for _, l := range s.listeners {
+				_ = l.Close()
+			}
+			return fmt.Errorf("mysql listener: %w", err)
+		}
+		s.logger.Info("listening", "listener", "mysql", "addr", addr, "writable", s.cfg.MySQLWritable)
+	}
+	s.serveErr = make(chan error, len(Names))
+	for _, n := range Names {
+		srv, ln := s.servers[n], s.listeners[n]
+		s.logger.Info("listening", "listener", n, "addr", ln.Addr().String())
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.serveErr <- err
+			}
+		}()
+	}
+	s.started = true
+	return nil
+}
+
+// Addr returns the bound address of a started listener.
+func (s *Server) Addr(name string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ln := s.listeners[name]; ln != nil {
+		return ln.Addr().String()
+	}
+	return ""
+}
+
+// Shutdown stops accepting, drains in-flight requests until ctx ends, then
+// closes the store's inspection listener.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	servers := s.servers
+	s.mu.Unlock()
+	var errs []error
+	var wg sync.WaitGroup
+	var emu sync.Mutex
+	for _, srv := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := srv.Shutdown(ctx); err != nil {
+				emu.Lock()
+				errs = append(errs, err)
+				emu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	errs = append(errs, s.store.Close())
+	return errors.Join(errs...)
+}
+
+// Run starts the server and blocks until ctx is cancelled (SIGINT/SIGTERM in
+// the binary) or a listener fails, then shuts down within ShutdownTimeout.
+func (s *Server) Run(ctx context.Context) error {
+	if err := s.Start(); err != nil {
+		return err
+	}
+	var runErr error
+	select {
+	case <-ctx.Done():
+		s.logger.Info("shutting down", "timeout", s.cfg.ShutdownTimeout.String())
+	case runErr = <-s.serveErr:
+		s.logger.Error("listener failed", "error", runErr)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := s.Shutdown(sctx); err != nil {
+		return errors.Join(runErr, err)
+	}
+	s.logger.Info("stopped")
+	return runErr
+}
