@@ -1,0 +1,270 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	sqle "github.com/dolthub/go-mysql-server"
+	"github.com/dolthub/go-mysql-server/sql"
+)
+
+// DatabaseName is the SQL database holding every table.
+const DatabaseName = "paysandbox"
+
+// Options configures Open.
+type Options struct {
+	Logger *slog.Logger
+}
+
+// Store is the embedded SQL store. It implements Repository.
+type Store struct {
+	logger *slog.Logger
+	tables map[string]*table
+	db     *database
+	engine *sqle.Engine
+
+	mu       sync.Mutex
+	listener *mysqlListener
+}
+
+var _ Repository = (*Store)(nil)
+
+// Open creates the schema (every table in Tables) and the SQL engine.
+func Open(opts Options) (*Store, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	s := &Store{logger: opts.Logger, tables: map[string]*table{}}
+	for _, name := range Tables {
+		s.tables[name] = newTable(name)
+	}
+	s.db = newDatabase(DatabaseName, s.tables)
+	s.engine = newEngine(s.db, false)
+	return s, nil
+}
+
+// Close stops the inspection listener, if any.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	l := s.listener
+	s.listener = nil
+	s.mu.Unlock()
+	if l != nil {
+		return l.close()
+	}
+	return nil
+}
+
+func (s *Store) table(name string) (*table, error) {
+	t, ok := s.tables[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrUnknownTable, name)
+	}
+	return t, nil
+}
+
+// Get implements Repository.
+func (s *Store) Get(_ context.Context, tableName, tenant, id string) (Record, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return Record{}, err
+	}
+	t.mu.RLock()
+	r, ok := t.get(tenant, id)
+	t.mu.RUnlock()
+	if !ok {
+		return Record{}, ErrNotFound
+	}
+	return *r, nil
+}
+
+// GetBy implements Repository.
+func (s *Store) GetBy(_ context.Context, tableName, tenant, column string, value any) ([]Record, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.getBy(tenant, column, value)
+}
+
+// Upsert implements Repository.
+func (s *Store) Upsert(_ context.Context, tableName, tenant, id string, fn Mutator) (Record, bool, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return Record{}, false, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	old, exists := t.get(tenant, id)
+	var cur *Record
+	if exists {
+		c := *old
+		c.Doc = append([]byte(nil), old.Doc...)
+		cur = &c
+	}
+	next, ok, err := fn(cur)
+	if err != nil {
+		return Record{}, false, err
+	}
+	if !ok {
+		if exists {
+			return *old, false, nil
+		}
+		return Record{}, false, nil
+	}
+	next.Tenant, next.ID = tenant, id
+	if exists {
+		next.Seq = old.Seq
+	} else {
+		next.Seq = t.nextSeq()
+	}
+	normalize(&next)
+	stored := next
+	t.put(old, &stored)
+	return next, !exists, nil
+}
+
+// Insert implements Repository.
+func (s *Store) Insert(_ context.Context, tableName string, rec Record) (Record, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return Record{}, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if rec.ID != "" {
+		if _, exists := t.get(rec.Tenant, rec.ID); exists {
+			return Record{}, ErrExists
+		}
+	}
+	rec.Seq = t.nextSeq()
+	if rec.ID == "" {
+		rec.ID = decimalID(rec.Seq)
+		if _, exists := t.get(rec.Tenant, rec.ID); exists {
+			return Record{}, ErrExists
+		}
+	}
+	normalize(&rec)
+	stored := rec
+	t.put(nil, &stored)
+	return rec, nil
+}
+
+// Delete implements Repository.
+func (s *Store) Delete(_ context.Context, tableName, tenant, id string) (Record, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return Record{}, err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r, ok := t.get(tenant, id)
+	if !ok {
+		return Record{}, ErrNotFound
+	}
+	t.remove(r)
+	return *r, nil
+}
+
+// Count implements Repository.
+func (s *Store) Count(_ context.Context, tableName, tenant string) (int, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return 0, err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	if tenant == "" {
+		return t.primary.Len(), nil
+	}
+	return t.counts[tenant], nil
+}
+
+// Reset implements Repository.
+func (s *Store) Reset(_ context.Context, tableName, tenant string) error {
+	names := []string{tableName}
+	if tableName == "" {
+		names = Tables
+	}
+	for _, n := range names {
+		t, err := s.table(n)
+		if err != nil {
+			return err
+		}
+		t.mu.Lock()
+		if tenant == "" {
+			t.clear()
+		} else {
+			t.deleteTenant(tenant)
+		}
+		t.mu.Unlock()
+	}
+	return nil
+}
+
+// Tenants implements Repository.
+func (s *Store) Tenants(_ context.Context, tableName string) ([]string, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return nil, err
+	}
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.tenants(), nil
+}
+
+// Engine returns the SQL engine over the store's tables.
+func (s *Store) Engine() *sqle.Engine { return s.engine }
+
+// NewContext returns a SQL context whose current database is the store's.
+func (s *Store) NewContext(ctx context.Context) *sql.Context {
+	sess := sql.NewBaseSession()
+	sess.SetCurrentDatabase(DatabaseName)
+	return sql.NewContext(ctx, sql.WithSession(sess))
+}
+
+// Query runs one SQL statement and returns all its rows. Explicit
+// transactions are refused (every statement is applied on its own).
+func (s *Store) Query(ctx context.Context, query string) (sql.Schema, []sql.Row, error) {
+	if err := refuseTransaction(query); err != nil {
+		return nil, nil, err
+	}
+	if isWrite(query) {
+		var unlock func()
+		ctx, unlock = s.lockAll(ctx)
+		defer unlock()
+	}
+	sctx := s.NewContext(ctx)
+	schema, iter, _, err := s.engine.Query(sctx, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, err := sql.RowIterToRows(sctx, iter)
+	return schema, rows, err
+}
+
+// ErrTransactions is returned for BEGIN / START TRANSACTION / SAVEPOINT /
+// SET autocommit: the store applies each statement atomically on its own and
+// does not offer multi-statement isolation, so it refuses rather than
+// pretending.
+var ErrTransactions = errors.New("store: explicit transactions are not supported: every statement commits on its own (autocommit)")
+
+// Plan returns the analyzed plan of a query as text (what EXPLAIN shows in
+// tree form), for tests and debugging.
+func (s *Store) Plan(ctx context.Context, query string) (string, error) {
+	if isWrite(query) {
+		var unlock func()
+		ctx, unlock = s.lockAll(ctx)
+		defer unlock()
+	}
+	node, err := s.engine.AnalyzeQuery(s.NewContext(ctx), query)
+	if err != nil {
+		return "", err
+	}
+	return sql.DebugString(node), nil
+}
