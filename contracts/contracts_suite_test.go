@@ -1,0 +1,198 @@
+package contracts_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/paysandbox/paysandbox/contracts"
+)
+
+func TestContracts(t *testing.T) {
+	RegisterFailHandler(Fail)
+	RunSpecs(t, "contracts")
+}
+
+func jsonHeader(extra ...string) http.Header {
+	h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	for i := 0; i+1 < len(extra); i += 2 {
+		h.Set(extra[i], extra[i+1])
+	}
+	return h
+}
+
+func violations(err error) []string {
+	GinkgoHelper()
+	Expect(err).To(HaveOccurred())
+	ve, ok := err.(*contracts.ValidationError)
+	Expect(ok).To(BeTrue(), "%T: %v", err, err)
+	out := []string{}
+	for _, v := range ve.Violations {
+		out = append(out, v.Where)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var _ = Describe("contract loading and path matching", Label("contracts"), func() {
+	It("loads every provider", func() {
+		Expect(contracts.Providers()).To(Equal([]string{"payabli", "rapyd", "rebilly"}))
+		for _, p := range contracts.Providers() {
+			c, err := contracts.Load(p)
+			Expect(err).NotTo(HaveOccurred(), p)
+			Expect(c.Operations()).NotTo(BeEmpty(), p)
+		}
+	})
+
+	It("matches paths with and without a base prefix, literals before parameters", func() {
+		c := contracts.MustLoad("rebilly")
+		for path, want := range map[string]string{
+			"/customers":                              "GET /customers",
+			"/organizations/org_1/customers":          "GET /customers",
+			"/customers/cus_1":                        "GET /customers/{id}",
+			"/organizations/org_1/customers/cus_1":    "GET /customers/{id}",
+			"/customers/cus_1/lead-source":            "GET /customers/{id}/lead-source",
+			"/organizations/o/customers/c/timeline/t": "GET /customers/{id}/timeline/{messageId}",
+		} {
+			op, err := c.Operation("GET", path)
+			Expect(err).NotTo(HaveOccurred(), path)
+			Expect(op.String()).To(Equal(want), path)
+		}
+		_, err := c.Operation("GET", "/organizations/o/nope")
+		Expect(err).To(MatchError(ContainSubstring("no operation GET /organizations/o/nope")))
+		_, err = c.Operation("PATCH", "/customers/x")
+		Expect(err).To(HaveOccurred())
+	})
+
+	It("records the overlay patches: list and merge declare 422", func() {
+		c := contracts.MustLoad("rebilly")
+		body := `{"status":422,"title":"Validation error","invalidFields":[{"field":"limit","message":"x"}]}`
+		Expect(c.ValidateResponse("GET", "/customers", 422, jsonHeader(), []byte(body))).To(Succeed())
+		Expect(c.ValidateResponse("DELETE", "/customers/a", 422, jsonHeader(), []byte(body))).To(Succeed())
+	})
+
+	It("has known unknowns with a choice for every Rebilly entry", func() {
+		for _, k := range contracts.MustLoad("rebilly").KnownUnknowns() {
+			Expect(k.ID).NotTo(BeEmpty())
+			Expect(k.Choice).NotTo(BeEmpty(), k.ID)
+			Expect(k.Choice).NotTo(Equal("TBD"), k.ID)
+		}
+	})
+})
+
+var _ = Describe("ValidateResponse", Label("contracts"), func() {
+	var c *contracts.Contract
+	BeforeEach(func() { c = contracts.MustLoad("rebilly") })
+	customer := func(mut func(m map[string]any)) []byte {
+		raw, err := os.ReadFile("../fixtures/rebilly/customer-response.json")
+		Expect(err).NotTo(HaveOccurred())
+		var m map[string]any
+		Expect(json.Unmarshal(raw, &m)).To(Succeed())
+		if mut != nil {
+			mut(m)
+		}
+		b, _ := json.Marshal(m)
+		return b
+	}
+
+	It("accepts a valid response", func() {
+		Expect(c.ValidateResponse("GET", "/customers/x", 200, jsonHeader(), customer(nil))).To(Succeed())
+	})
+	It("rejects a member of the wrong type", func() {
+		Expect(violations(c.ValidateResponse("GET", "/customers/x", 200, jsonHeader(), customer(func(m map[string]any) { m["revision"] = "one" })))).
+			To(Equal([]string{"body/revision"}))
+	})
+	It("rejects a pattern violation deep in the body", func() {
+		Expect(violations(c.ValidateResponse("GET", "/customers/x", 200, jsonHeader(), customer(func(m map[string]any) {
+			m["primaryAddress"].(map[string]any)["country"] = "usa"
+		})))).To(ContainElement("body/primaryAddress/country"))
+	})
+	It("rejects an undeclared status", func() {
+		Expect(violations(c.ValidateResponse("GET", "/customers/x", 418, jsonHeader(), nil))).To(Equal([]string{"status"}))
+	})
+	It("rejects an undeclared content type", func() {
+		Expect(violations(c.ValidateResponse("GET", "/customers/x", 200, http.Header{"Content-Type": {"text/html"}}, customer(nil)))).
+			To(Equal([]string{"content-type"}))
+	})
+	It("rejects a writeOnly member in a response", func() {
+		Expect(violations(c.ValidateResponse("GET", "/customers/x", 200, jsonHeader(), customer(func(m map[string]any) { m["paymentToken"] = "tok" })))).
+			To(Equal([]string{"body/paymentToken"}))
+	})
+	It("rejects a declared header of the wrong type", func() {
+		Expect(violations(c.ValidateResponse("GET", "/customers", 200, jsonHeader("Pagination-Total", "many"), []byte("[]")))).
+			To(Equal([]string{"header Pagination-Total"}))
+	})
+	It("rejects a body where none is declared", func() {
+		Expect(violations(c.ValidateResponse("DELETE", "/customers/x?targetCustomerId=y", 204, http.Header{}, []byte("{}")))).
+			To(Equal([]string{"body"}))
+		Expect(c.ValidateResponse("DELETE", "/customers/x", 204, http.Header{}, nil)).To(Succeed())
+	})
+	It("validates request bodies and named schemas", func() {
+		Expect(c.ValidateRequestBody("POST", "/customers", []byte(`{"primaryAddress":{"country":"US"}}`))).To(Succeed())
+		Expect(violations(c.ValidateRequestBody("POST", "/customers", []byte(`{"primaryAddress":{"country":"usa"}}`)))).
+			To(ContainElement("body/primaryAddress/country"))
+		Expect(violations(c.ValidateSchema("Customer", []byte(`{"revision":"x"}`)))).To(Equal([]string{"body/revision"}))
+	})
+})
+
+var _ = Describe("fixtures", Label("contracts", "fixtures"), func() {
+	type entry struct {
+		Direction          string   `json:"direction"`
+		Method             string   `json:"method"`
+		Path               string   `json:"path"`
+		Status             int      `json:"status"`
+		Source             string   `json:"source"`
+		Confidence         string   `json:"confidence"`
+		ExpectedViolations []string `json:"expectedViolations"`
+	}
+	dirs, _ := filepath.Glob("../fixtures/*/index.json")
+	It("has fixture indexes", func() { Expect(dirs).NotTo(BeEmpty()) })
+	for _, idxPath := range dirs {
+		provider := filepath.Base(filepath.Dir(idxPath))
+		raw, err := os.ReadFile(idxPath)
+		if err != nil {
+			panic(err)
+		}
+		var idx struct {
+			Files map[string]entry `json:"files"`
+		}
+		if err := json.Unmarshal(raw, &idx); err != nil {
+			panic(err)
+		}
+		names := make([]string, 0, len(idx.Files))
+		for n := range idx.Files {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			e := idx.Files[name]
+			It(provider+"/"+name+" carries provenance and matches the contract", func() {
+				Expect(e.Source).NotTo(BeEmpty())
+				Expect(e.Confidence).NotTo(BeEmpty())
+				body, err := os.ReadFile(filepath.Join(filepath.Dir(idxPath), name))
+				Expect(err).NotTo(HaveOccurred())
+				c := contracts.MustLoad(provider)
+				switch e.Direction {
+				case "response":
+					err = c.ValidateResponse(e.Method, e.Path, e.Status, jsonHeader(), body)
+				case "request":
+					err = c.ValidateRequestBody(e.Method, e.Path, body)
+				default:
+					Skip("not a body: " + e.Direction)
+				}
+				if len(e.ExpectedViolations) == 0 {
+					Expect(err).NotTo(HaveOccurred())
+					return
+				}
+				Expect(strings.Join(violations(err), ",")).To(Equal(strings.Join(e.ExpectedViolations, ",")))
+			})
+		}
+	}
+})
