@@ -18,9 +18,9 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"go.yaml.in/yaml/v3"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
-	"go.yaml.in/yaml/v3"
 )
 
 //go:embed */contract.yaml */openapi.yaml */overlay.yaml */known-unknowns.yaml
