@@ -37,9 +37,30 @@ func fieldExpr(field string) (string, colKind, error) {
 		if !reJSONPath.MatchString(field) {
 			return "", 0, badQuery("invalid JSON path %q", field)
 		}
-		return "JSON_UNQUOTE(JSON_EXTRACT(`doc`, '" + field + "'))", kText, nil
+		return jsonExpr(field), kText, nil
 	}
 	return "", 0, badQuery("unknown field %q", field)
+}
+
+var reJSONStep = regexp.MustCompile(`\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\]`)
+
+// jsonExpr extracts a validated path as text. Each intermediate level is
+// guarded with CASE WHEN JSON_TYPE(...) so that a JSON null (or scalar) on the
+// way gives SQL NULL, as MySQL does, instead of go-mysql-server's "get
+// attribute from null object" error. Portable to MySQL/MariaDB.
+func jsonExpr(path string) string {
+	steps := reJSONStep.FindAllString(path, -1)
+	expr := "JSON_UNQUOTE(JSON_EXTRACT(`doc`, '" + path + "'))"
+	prefix := "$"
+	prefixes := make([]string, 0, len(steps))
+	for _, st := range steps[:len(steps)-1] {
+		prefix += st
+		prefixes = append(prefixes, prefix)
+	}
+	for i := len(prefixes) - 1; i >= 0; i-- {
+		expr = "CASE WHEN JSON_TYPE(JSON_EXTRACT(`doc`, '" + prefixes[i] + "')) IN ('OBJECT', 'ARRAY') THEN " + expr + " END"
+	}
+	return expr
 }
 
 // quote renders a string literal safe in MySQL's default sql_mode.

@@ -120,6 +120,10 @@ func fromRow(row sql.Row) (Record, error) {
 	}
 	switch v := row[colDoc].(type) {
 	case nil:
+	case *types.LazyJSONDocument:
+		// Keep the bytes as written: member order is part of some providers'
+		// wire format.
+		r.Doc = append([]byte(nil), v.Bytes...)
 	case sql.JSONWrapper:
 		val, e := v.ToInterface()
 		if e != nil {

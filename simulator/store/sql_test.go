@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand"
 	"net"
 	"sort"
@@ -193,7 +194,7 @@ var _ = Describe("SQL over the store's tables", Label("store"), func() {
 		defer conn.Close()
 		Expect(conn.SetReadDeadline(time.Now().Add(5 * time.Second))).To(Succeed())
 		hdr := make([]byte, 5)
-		_, err = conn.Read(hdr)
+		_, err = io.ReadFull(conn, hdr)
 		Expect(err).NotTo(HaveOccurred())
 		Expect(hdr[4]).To(Equal(byte(10)), "MySQL protocol version 10 handshake")
 		_, err = s.ServeMySQL("127.0.0.1:0", true)

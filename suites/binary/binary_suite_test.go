@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	_ "github.com/paysandbox/paysandbox/suites/rebilly"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
@@ -24,7 +25,7 @@ var _ = BeforeSuite(func() {
 	Expect(err).NotTo(HaveOccurred())
 	bin, err = target.StartBinary(path, nil, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
-	for _, p := range []string{"rebilly", "payabli", "rapyd"} {
+	for _, p := range []string{"rebilly"} {
 		Expect(os.Setenv(target.EnvURL(p), bin.URL(p))).To(Succeed())
 	}
 	Expect(os.Setenv(target.EnvAdminURL, "http://"+bin.Addrs["admin"])).To(Succeed())
@@ -34,4 +35,13 @@ var _ = AfterSuite(func() {
 	if bin != nil {
 		Expect(bin.Stop()).To(Succeed())
 	}
+})
+
+var _ = Describe("the binary runner", func() {
+	It("points the provider suites at the separate process, not an in-process simulator", func() {
+		t := target.For("rebilly")
+		Expect(t.Kind).To(Equal(target.URL))
+		Expect(t.BaseURL).To(Equal(bin.URL("rebilly")))
+		Expect(t.Server).To(BeNil())
+	})
 })

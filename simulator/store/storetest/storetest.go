@@ -217,6 +217,12 @@ func DescribeRepository(name string, newRepo func() store.Repository) bool {
 				Expect(ids(list(store.Query{Where: []store.Any{f("$.tags.vip", store.OpNe, "yes")}}))).To(Equal([]string{"a", "b", "d"}))
 				Expect(ids(list(store.Query{Where: []store.Any{f("$.tags.vip", store.OpIn, "yes", "no")}}))).To(Equal([]string{"a", "c"}))
 				Expect(ids(list(store.Query{Where: []store.Any{f("$.tags.vip", store.OpNotIn, "yes")}}))).To(Equal([]string{"a", "b", "d"}))
+				_, err := repo.Insert(ctx, tbl, rec("t1", "n", 3, "", `{"tags":null,"list":[{"k":"v"}]}`))
+				Expect(err).NotTo(HaveOccurred())
+				Expect(ids(list(store.Query{Where: []store.Any{f("$.tags.vip", store.OpEq, "yes")}}))).To(Equal([]string{"c"}), "a null on the path is NULL, not an error")
+				Expect(ids(list(store.Query{Where: []store.Any{f("$.tags.vip", store.OpNe, "yes")}}))).To(Equal([]string{"a", "b", "d", "n"}))
+				Expect(ids(list(store.Query{Where: []store.Any{f("$.list[0].k", store.OpEq, "v")}}))).To(Equal([]string{"n"}))
+				Expect(ids(list(store.Query{Where: []store.Any{f("$.name.deeper", store.OpEq, "x")}}))).To(BeEmpty(), "a scalar on the path is NULL")
 			})
 
 			It("matches quotes, backslashes and LIKE metacharacters literally", func() {
@@ -224,6 +230,16 @@ func DescribeRepository(name string, newRepo func() store.Repository) bool {
 				Expect(ids(list(store.Query{Where: []store.Any{f("$.name", store.OpContains, "%_")}}))).To(Equal([]string{"d"}))
 				Expect(ids(list(store.Query{Where: []store.Any{f("$.name", store.OpContains, "_")}}))).To(Equal([]string{"d"}))
 				Expect(ids(list(store.Query{Search: `'; DROP TABLE x; --`, SearchFields: []string{"id", "$.name"}}))).To(BeEmpty())
+			})
+
+			It("returns documents byte for byte, member order included", func() {
+				p := list(store.Query{Where: []store.Any{f("id", store.OpEq, "c")}})
+				Expect(p.Records).To(HaveLen(1))
+				Expect(string(p.Records[0].Doc)).To(Equal(`{"name":"Carol","tags":{"vip":"yes"}}`))
+				_, err := repo.Insert(ctx, tbl, rec("t1", "z", 0, "", `{"b":1,"a":2}`))
+				Expect(err).NotTo(HaveOccurred())
+				p = list(store.Query{Where: []store.Any{f("id", store.OpEq, "z")}})
+				Expect(string(p.Records[0].Doc)).To(Equal(`{"b":1,"a":2}`))
 			})
 
 			It("searches text fields case-insensitively", func() {

@@ -1,0 +1,128 @@
+package rebilly
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/paysandbox/paysandbox/simulator/provider"
+)
+
+// caller is an authenticated request's scope.
+type caller struct {
+	tenant string // store tenant
+	org    string // organizationId shown in responses
+	prefix string // "" or "/organizations/{org}" as the request used it
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, c caller)
+
+func parseKey(entry string) (key, org string, err error) {
+	key, org, _ = strings.Cut(entry, "=")
+	key, org = strings.TrimSpace(key), strings.TrimSpace(org)
+	if key == "" {
+		return "", "", fmt.Errorf("rebilly api key %q: empty key", entry)
+	}
+	return key, org, nil
+}
+
+// requestKey returns the credential: REB-APIKEY, or a Bearer token.
+func requestKey(r *http.Request) string {
+	if k := r.Header.Get("REB-APIKEY"); k != "" {
+		return k
+	}
+	if a := r.Header.Get("Authorization"); len(a) > 7 && strings.EqualFold(a[:7], "bearer ") {
+		return strings.TrimSpace(a[7:])
+	}
+	return ""
+}
+
+// DefaultOrganization is the organization id of a key that is not bound to
+// one: "org_" + 26 Crockford base32 characters of the key's SHA-256.
+func DefaultOrganization(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "org_" + crockford(sum[:17])[:26]
+}
+
+// auth resolves the credential and the organization scope, then applies the
+// rate limit to non-GET requests.
+//
+// Tenancy: a key bound to an organization (key=org) may use only that
+// organization (another one in the path → 403); its tenant is the
+// organization. An unbound key (open mode, or a bare configured key) is its
+// own namespace: tenant = hash(key)/org, where org is the path's or the key's
+// DefaultOrganization.
+func (p *Provider) auth(next handler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		key := requestKey(r)
+		if key == "" {
+			writeProblem(w, r, problem{Status: http.StatusUnauthorized, Title: "Unauthorized", Detail: "Invalid credentials."})
+			return
+		}
+		bound, known := p.keys[key]
+		if !p.open && !known {
+			writeProblem(w, r, problem{Status: http.StatusUnauthorized, Title: "Unauthorized", Detail: "Invalid credentials."})
+			return
+		}
+		pathOrg, hasPathOrg := mux.Vars(r)["organizationId"]
+		var c caller
+		if hasPathOrg {
+			c.prefix = "/organizations/" + pathOrg
+		}
+		switch {
+		case bound != "":
+			if hasPathOrg && pathOrg != bound {
+				writeProblem(w, r, problem{Status: http.StatusForbidden, Title: "Forbidden", Detail: "Access forbidden."})
+				return
+			}
+			c.org, c.tenant = bound, bound
+		default:
+			c.org = DefaultOrganization(key)
+			if hasPathOrg {
+				c.org = pathOrg
+			}
+			c.tenant = provider.SecretTenant("rk_", key) + "/" + c.org
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			if !p.countRequest(w, c.org) {
+				writeProblem(w, r, problem{Status: http.StatusTooManyRequests, Title: "Rate Limit Exceeded",
+					Detail: "A request cannot be executed because the user has sent too many requests within a certain period of time"})
+				return
+			}
+		}
+		next(w, r, c)
+	}
+}
+
+// countRequest counts a non-GET request of an organization, sets the
+// X-RateLimit-* headers, and reports whether it may proceed.
+func (p *Provider) countRequest(w http.ResponseWriter, org string) bool {
+	now := p.deps.Now()
+	p.rateMu.Lock()
+	win := p.rates[org]
+	if win == nil || now.Sub(win.start) >= p.cfg.RateWindow {
+		win = &window{start: now}
+		p.rates[org] = win
+	}
+	win.count++
+	count, start := win.count, win.start
+	p.rateMu.Unlock()
+
+	remaining := p.cfg.RateLimit - count
+	if remaining < 0 {
+		remaining = 0
+	}
+	h := w.Header()
+	h.Set("X-RateLimit-Limit", strconv.Itoa(p.cfg.RateLimit))
+	h.Set("X-RateLimit-Remaining", strconv.Itoa(remaining))
+	if p.cfg.EnforceRateLimit && count > p.cfg.RateLimit {
+		h.Set("X-RateLimit-Retry-After", strconv.FormatInt(start.Add(p.cfg.RateWindow).Unix(), 10))
+		h.Set("Retry-After", strconv.Itoa(int(start.Add(p.cfg.RateWindow).Sub(now).Seconds())+1))
+		return false
+	}
+	return true
+}

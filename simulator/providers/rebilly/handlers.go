@@ -1,0 +1,266 @@
+package rebilly
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"github.com/paysandbox/paysandbox/simulator/httpx"
+	"github.com/paysandbox/paysandbox/simulator/store"
+)
+
+func (p *Provider) readObject(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, bool) {
+	body, err := httpx.ReadBody(w, r, p.deps.MaxBodyBytes)
+	if errors.Is(err, httpx.ErrTooLarge) {
+		validationProblem(w, r, []invalidField{{Field: "body", Message: "The request body exceeds " + strconv.FormatInt(p.deps.MaxBodyBytes, 10) + " bytes."}})
+		return nil, false
+	}
+	if err != nil {
+		validationProblem(w, r, []invalidField{{Field: "body", Message: "The request body could not be read."}})
+		return nil, false
+	}
+	obj, errs := decodeBody(body)
+	if errs == nil {
+		errs = validateCustomer(obj)
+	}
+	if len(errs) > 0 {
+		validationProblem(w, r, errs)
+		return nil, false
+	}
+	return obj, true
+}
+
+// base is the absolute URL prefix the request used (for Location and _links).
+func base(r *http.Request, c caller) string {
+	return "http://" + r.Host + c.prefix
+}
+
+func (p *Provider) writeCustomer(w http.ResponseWriter, r *http.Request, c caller, status int, rec store.Record) {
+	out, err := p.render(rec, base(r, c))
+	if err != nil {
+		p.PanicError(w, r, http.StatusInternalServerError)
+		return
+	}
+	if status == http.StatusCreated {
+		w.Header().Set("Location", base(r, c)+"/customers/"+rec.ID)
+	}
+	body, _ := json.Marshal(out)
+	httpx.WriteJSON(w, status, body)
+}
+
+func (p *Provider) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	p.deps.Logger.Error("rebilly store error", "error", err, "path", r.URL.Path)
+	p.PanicError(w, r, http.StatusInternalServerError)
+}
+
+// createCustomer: POST /customers → 201 with a server id.
+func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c caller) {
+	obj, ok := p.readObject(w, r)
+	if !ok {
+		return
+	}
+	now := p.deps.Now().UTC()
+	d := doc{OrganizationID: c.org}
+	d.apply(obj)
+	rec := store.Record{Tenant: c.tenant, ID: "cus_" + newULID(now), Created: now, Updated: now, Revision: 1}
+	if err := d.toRecord(&rec); err != nil {
+		p.storeError(w, r, err)
+		return
+	}
+	rec, err := p.deps.Store.Insert(r.Context(), store.TableRebilly, rec)
+	if errors.Is(err, store.ErrExists) {
+		writeProblem(w, r, problem{Status: http.StatusConflict, Title: "Conflict", Detail: "A customer with this id already exists."})
+		return
+	}
+	if err != nil {
+		p.storeError(w, r, err)
+		return
+	}
+	p.writeCustomer(w, r, c, http.StatusCreated, rec)
+}
+
+// putCustomer: PUT /customers/{id} upsert → 201 when new, 200 when it
+// existed; revision +1 per change, createdTime kept.
+func (p *Provider) putCustomer(w http.ResponseWriter, r *http.Request, c caller) {
+	id := mux.Vars(r)["id"]
+	if !validID(id) {
+		validationProblem(w, r, []invalidField{{Field: "id", Message: "id must be at most 50 characters of letters, digits and @~-._"}})
+		return
+	}
+	obj, ok := p.readObject(w, r)
+	if !ok {
+		return
+	}
+	now := p.deps.Now().UTC()
+	rec, created, err := p.deps.Store.Upsert(r.Context(), store.TableRebilly, c.tenant, id,
+		func(cur *store.Record) (store.Record, bool, error) {
+			var d doc
+			next := store.Record{Tenant: c.tenant, ID: id, Created: now, Updated: now, Revision: 1}
+			if cur != nil {
+				if err := json.Unmarshal(cur.Doc, &d); err != nil {
+					return store.Record{}, false, err
+				}
+				next.Created, next.Revision = cur.Created, cur.Revision+1
+				if now.Before(cur.Updated) {
+					next.Updated = cur.Updated // the clock never runs backwards for a record
+				}
+			}
+			d.OrganizationID = c.org
+			d.apply(obj)
+			err := d.toRecord(&next)
+			return next, true, err
+		})
+	if err != nil {
+		p.storeError(w, r, err)
+		return
+	}
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
+	}
+	p.writeCustomer(w, r, c, status, rec)
+}
+
+func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request, c caller) {
+	id := mux.Vars(r)["id"]
+	rec, err := p.deps.Store.Get(r.Context(), store.TableRebilly, c.tenant, id)
+	if errors.Is(err, store.ErrNotFound) {
+		notFound(w, r, "Customer")
+		return
+	}
+	if err != nil {
+		p.storeError(w, r, err)
+		return
+	}
+	p.writeCustomer(w, r, c, http.StatusOK, rec)
+}
+
+// listCustomers: GET /customers → bare array + Pagination-* headers.
+func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request, c caller) {
+	lq, errs := parseListQuery(parseRawQuery(r.URL.RawQuery), c.tenant)
+	if len(errs) > 0 {
+		validationProblem(w, r, errs)
+		return
+	}
+	page, err := p.deps.Store.List(r.Context(), store.TableRebilly, lq.q)
+	if errors.Is(err, store.ErrBadQuery) {
+		validationProblem(w, r, []invalidField{{Field: "filter", Message: err.Error()}})
+		return
+	}
+	if err != nil {
+		p.storeError(w, r, err)
+		return
+	}
+	items := make([]json.RawMessage, 0, len(page.Records))
+	for _, rec := range page.Records {
+		out, err := p.render(rec, base(r, c))
+		if err != nil {
+			p.storeError(w, r, err)
+			return
+		}
+		b, _ := json.Marshal(out)
+		if lq.fields != nil {
+			b = selectFields(b, lq.fields)
+		}
+		items = append(items, b)
+	}
+	h := w.Header()
+	h.Set("Pagination-Total", strconv.Itoa(page.Total))
+	h.Set("Pagination-Limit", strconv.Itoa(lq.limit))
+	h.Set("Pagination-Offset", strconv.Itoa(lq.offset))
+	body, _ := json.Marshal(items)
+	httpx.WriteJSON(w, http.StatusOK, body)
+}
+
+// selectFields keeps only the requested top-level members, in order.
+func selectFields(obj []byte, keep map[string]bool) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(obj, &m) != nil {
+		return obj
+	}
+	for k := range m {
+		if !keep[k] {
+			delete(m, k)
+		}
+	}
+	b, _ := json.Marshal(m)
+	return b
+}
+
+// deleteCustomer: DELETE /customers/{id}?targetCustomerId=T merges the
+// duplicate {id} into T (T survives, {id} is deleted) → 204.
+func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request, c caller) {
+	id := mux.Vars(r)["id"]
+	target := parseRawQuery(r.URL.RawQuery).Get("targetCustomerId")
+	if target == "" {
+		validationProblem(w, r, []invalidField{{Field: "targetCustomerId", Message: "targetCustomerId is required."}})
+		return
+	}
+	if target == id {
+		validationProblem(w, r, []invalidField{{Field: "targetCustomerId", Message: "targetCustomerId must differ from the customer being merged."}})
+		return
+	}
+	ctx := r.Context()
+	dup, err := p.deps.Store.Get(ctx, store.TableRebilly, c.tenant, id)
+	if errors.Is(err, store.ErrNotFound) {
+		notFound(w, r, "Customer")
+		return
+	}
+	if err != nil {
+		p.storeError(w, r, err)
+		return
+	}
+	if err := p.mergeInto(ctx, c, target, dup); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			notFound(w, r, "Target customer")
+			return
+		}
+		p.storeError(w, r, err)
+		return
+	}
+	if _, err := p.deps.Store.Delete(ctx, store.TableRebilly, c.tenant, id); err != nil && !errors.Is(err, store.ErrNotFound) {
+		p.storeError(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// mergeInto adds the duplicate's custom fields the target lacks and bumps the
+// target's revision.
+func (p *Provider) mergeInto(ctx context.Context, c caller, target string, dup store.Record) error {
+	var dupDoc doc
+	if err := json.Unmarshal(dup.Doc, &dupDoc); err != nil {
+		return err
+	}
+	now := p.deps.Now().UTC()
+	_, _, err := p.deps.Store.Upsert(ctx, store.TableRebilly, c.tenant, target,
+		func(cur *store.Record) (store.Record, bool, error) {
+			if cur == nil {
+				return store.Record{}, false, store.ErrNotFound
+			}
+			var d doc
+			if err := json.Unmarshal(cur.Doc, &d); err != nil {
+				return store.Record{}, false, err
+			}
+			if d.CustomFields == nil {
+				d.CustomFields = map[string]any{}
+			}
+			for k, v := range dupDoc.CustomFields {
+				if _, ok := d.CustomFields[k]; !ok {
+					d.CustomFields[k] = v
+				}
+			}
+			next := *cur
+			next.Revision++
+			if now.After(cur.Updated) {
+				next.Updated = now
+			}
+			err := d.toRecord(&next)
+			return next, true, err
+		})
+	return err
+}
