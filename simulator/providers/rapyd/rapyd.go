@@ -1,48 +1,146 @@
-// Package rapyd will simulate Rapyd's customer API (issue #5). Until then its
-// listener answers every request with 501 and a JSON note, so a client
-// pointed at it fails loudly instead of seeing a plausible 404.
+// Package rapyd simulates Rapyd's customer API: HMAC request signatures
+// verified over the raw request bytes, the {status, data} envelope, Rapyd's
+// error codes (not-found is a 400, unknown routes a 401), cursor lists and the
+// optional idempotent replay of POSTs.
 package rapyd
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
+	"sync"
+	"time"
 
-	"github.com/paysandbox/paysandbox/simulator/httpx"
+	"github.com/gorilla/mux"
 
 	"github.com/paysandbox/paysandbox/simulator/config"
 	"github.com/paysandbox/paysandbox/simulator/provider"
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
 
+// Name is the provider name.
+const Name = "rapyd"
+
+// Default key pair, active when no keys are configured.
+const (
+	DefaultAccessKey = "rak_test_paysandbox"
+	DefaultSecretKey = "rsk_test_paysandbox"
+)
+
 // Config holds Rapyd's settings.
-type Config struct{}
+type Config struct {
+	// Keys: "access_key=secret_key" pairs; empty = the default pair.
+	Keys []string
+	// TimestampPast / TimestampFuture bound how far the timestamp header
+	// may lie behind / ahead of the server clock.
+	TimestampPast   time.Duration
+	TimestampFuture time.Duration
+	// RejectSaltReuse refuses a salt already used by the same access key
+	// within the timestamp window.
+	RejectSaltReuse bool
+	// IdempotentPosts replays the first response to a POST whose
+	// idempotency header repeats within IdempotencyWindow (Rapyd's "all
+	// POST/PUT" account option; by default only Create Payment is replayed,
+	// which the simulator does not serve).
+	IdempotentPosts   bool
+	IdempotencyWindow time.Duration
+}
 
 // DefaultConfig returns the embedded defaults.
-func DefaultConfig() Config { return Config{} }
+func DefaultConfig() Config {
+	return Config{TimestampPast: 60 * time.Second, TimestampFuture: 60 * time.Second, IdempotencyWindow: 24 * time.Hour}
+}
 
 // Register binds the settings to flags, env and file keys.
-func (c *Config) Register(s *config.Set) {}
+func (c *Config) Register(s *config.Set) {
+	s.List(&c.Keys, "rapyd-keys", "PAYSANDBOX_RAPYD_KEYS", "rapyd.keys",
+		"comma list of access_key=secret_key; empty = the default pair "+DefaultAccessKey+"="+DefaultSecretKey)
+	s.Duration(&c.TimestampPast, "rapyd-timestamp-past", "PAYSANDBOX_RAPYD_TIMESTAMP_PAST", "rapyd.timestampPast",
+		"how far the timestamp header may lie behind the server clock (documented: 60s)")
+	s.Duration(&c.TimestampFuture, "rapyd-timestamp-future", "PAYSANDBOX_RAPYD_TIMESTAMP_FUTURE", "rapyd.timestampFuture",
+		"how far the timestamp header may lie ahead of the server clock")
+	s.Bool(&c.RejectSaltReuse, "rapyd-reject-salt-reuse", "PAYSANDBOX_RAPYD_REJECT_SALT_REUSE", "rapyd.rejectSaltReuse",
+		"refuse a salt the same access key used within the timestamp window")
+	s.Bool(&c.IdempotentPosts, "rapyd-idempotent-posts", "PAYSANDBOX_RAPYD_IDEMPOTENT_POSTS", "rapyd.idempotentPosts",
+		"replay the first response to a POST with a repeated idempotency header (Rapyd's all-POST option)")
+	s.Duration(&c.IdempotencyWindow, "rapyd-idempotency-window", "PAYSANDBOX_RAPYD_IDEMPOTENCY_WINDOW", "rapyd.idempotencyWindow",
+		"how long an idempotency key is remembered")
+}
 
 // Provider is the Rapyd simulator.
-type Provider struct{ deps provider.Deps }
+type Provider struct {
+	cfg     Config
+	deps    provider.Deps
+	secrets map[string]string // access key → secret key
+	router  *mux.Router
+
+	saltMu sync.Mutex
+	salts  map[string]time.Time // access key + salt → expiry
+
+	idemMu sync.Mutex
+	idem   map[string]replay // tenant + key → stored response
+}
+
+type replay struct {
+	status  int
+	body    []byte
+	expires time.Time
+}
 
 // New builds the provider.
-func New(cfg Config, deps provider.Deps) (*Provider, error) { return &Provider{deps: deps}, nil }
+func New(cfg Config, deps provider.Deps) (*Provider, error) {
+	p := &Provider{cfg: cfg, deps: deps.Defaults(), secrets: map[string]string{}, salts: map[string]time.Time{}, idem: map[string]replay{}}
+	for _, entry := range cfg.Keys {
+		access, secret, ok := strings.Cut(entry, "=")
+		access, secret = strings.TrimSpace(access), strings.TrimSpace(secret)
+		if !ok || access == "" || secret == "" {
+			return nil, fmt.Errorf("rapyd key %q: want access_key=secret_key", entry)
+		}
+		p.secrets[access] = secret
+	}
+	if len(p.secrets) == 0 {
+		p.secrets[DefaultAccessKey] = DefaultSecretKey
+	}
+	if p.cfg.IdempotencyWindow <= 0 {
+		p.cfg.IdempotencyWindow = 24 * time.Hour
+	}
+	p.router = p.routes()
+	return p, nil
+}
 
 // Name implements provider.Provider.
-func (p *Provider) Name() string { return "rapyd" }
+func (p *Provider) Name() string { return Name }
 
 // Table implements provider.Provider.
 func (p *Provider) Table() string { return store.TableRapyd }
 
-// Handler implements provider.Provider.
-func (p *Provider) Handler() http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { p.PanicError(w, r, http.StatusNotImplemented) })
-}
+// Handler implements provider.Provider: every request is authenticated
+// first, then routed.
+func (p *Provider) Handler() http.Handler { return http.HandlerFunc(p.serve) }
+
+// Router exposes the mux router (route templates for metrics).
+func (p *Provider) Router() *mux.Router { return p.router }
 
 // PanicError implements provider.Provider.
-func (p *Provider) PanicError(w http.ResponseWriter, r *http.Request, status int) {
-	httpx.WriteJSON(w, status, []byte(`{"error":"paysandbox: the Rapyd simulator is not implemented yet (issue #5)"}`))
+func (p *Provider) PanicError(w http.ResponseWriter, _ *http.Request, status int) {
+	writeError(w, status, "INTERNAL_SERVER_ERROR", "The request could not be processed because of an internal error.")
 }
 
-// RunSign implements `paysandbox sign`. STUB.
-func RunSign(args []string, stdout, stderr interface{ Write([]byte) (int, error) }) int { return 2 }
+func (p *Provider) routes() *mux.Router {
+	r := mux.NewRouter()
+	r.HandleFunc("/v1/customers", p.createCustomer).Methods(http.MethodPost)
+	r.HandleFunc("/v1/customers", p.listCustomers).Methods(http.MethodGet)
+	r.HandleFunc("/v1/customers/{customer}", p.getCustomer).Methods(http.MethodGet)
+	r.HandleFunc("/v1/customers/{customer}", p.updateCustomer).Methods(http.MethodPost)
+	r.HandleFunc("/v1/customers/{customer}", p.deleteCustomer).Methods(http.MethodDelete)
+	unauthorized := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, http.StatusUnauthorized, codeUnauthorizedAPICall, "")
+	})
+	r.NotFoundHandler, r.MethodNotAllowedHandler = unauthorized, unauthorized
+	return r
+}
+
+// RunSign implements `paysandbox sign` (see sign.go).
+func RunSign(args []string, stdout, stderr interface{ Write([]byte) (int, error) }) int {
+	return runSign(args, stdout, stderr, time.Now)
+}

@@ -1,0 +1,204 @@
+package rapyd
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/gorilla/mux"
+
+	"github.com/paysandbox/paysandbox/simulator/store"
+)
+
+func (p *Provider) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	p.deps.Logger.Error("rapyd store error", "error", err, "path", r.URL.Path)
+	p.PanicError(w, r, http.StatusInternalServerError)
+}
+
+func toRecord(tenant string, c customer) (store.Record, error) {
+	doc, err := json.Marshal(c)
+	return store.Record{Tenant: tenant, ID: c.ID, Email: c.Email, FirstName: c.Name, ExtKey: c.Ewallet, Doc: doc}, err
+}
+
+// ewalletTaken reports whether another customer of the tenant holds ewallet.
+func (p *Provider) ewalletTaken(r *http.Request, tenant, ewallet, self string) (bool, error) {
+	if ewallet == "" {
+		return false, nil
+	}
+	recs, err := p.deps.Store.GetBy(r.Context(), store.TableRapyd, tenant, "ext_key", ewallet)
+	if err != nil {
+		return false, err
+	}
+	for _, rec := range recs {
+		if rec.ID != self {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// createCustomer: POST /v1/customers (only name is required).
+func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request) {
+	c := callOf(r)
+	now := p.deps.Now().UTC()
+	cust := newCustomer(now.Unix())
+	if ferr := cust.apply(c.body, true); ferr != nil {
+		writeError(w, http.StatusBadRequest, ferr.code, ferr.msg)
+		return
+	}
+	if taken, err := p.ewalletTaken(r, c.tenant, cust.Ewallet, ""); err != nil || taken {
+		if err != nil {
+			p.storeError(w, r, err)
+			return
+		}
+		writeError(w, http.StatusBadRequest, codeEwalletInUse, msgEwalletInUse)
+		return
+	}
+	rec, err := toRecord(c.tenant, cust)
+	if err != nil {
+		p.storeError(w, r, err)
+		return
+	}
+	rec.Created, rec.Updated, rec.Revision = now, now, 1
+	if _, err := p.deps.Store.Insert(r.Context(), store.TableRapyd, rec); err != nil {
+		p.storeError(w, r, err)
+		return
+	}
+	writeSuccess(w, json.RawMessage(rec.Doc))
+}
+
+func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request) {
+	c := callOf(r)
+	rec, err := p.deps.Store.Get(r.Context(), store.TableRapyd, c.tenant, mux.Vars(r)["customer"])
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusBadRequest, codeGetCustomer, msgGetCustomer)
+		return
+	}
+	if err != nil {
+		p.storeError(w, r, err)
+		return
+	}
+	writeSuccess(w, json.RawMessage(rec.Doc))
+}
+
+// updateCustomer: POST /v1/customers/{customer}; partial, "" clears.
+func (p *Provider) updateCustomer(w http.ResponseWriter, r *http.Request) {
+	c := callOf(r)
+	id := mux.Vars(r)["customer"]
+	var wanted struct {
+		Ewallet string `json:"ewallet"`
+	}
+	if json.Unmarshal(c.body, &wanted) == nil && wanted.Ewallet != "" {
+		// Checked before the row's critical section: a lookup inside the
+		// mutator would re-enter the table lock.
+		taken, err := p.ewalletTaken(r, c.tenant, wanted.Ewallet, id)
+		if err != nil {
+			p.storeError(w, r, err)
+			return
+		}
+		if taken {
+			writeError(w, http.StatusBadRequest, codeEwalletInUse, msgEwalletInUse)
+			return
+		}
+	}
+	var ferr *fieldError
+	now := p.deps.Now().UTC()
+	rec, _, err := p.deps.Store.Upsert(r.Context(), store.TableRapyd, c.tenant, id, func(cur *store.Record) (store.Record, bool, error) {
+		if cur == nil {
+			return store.Record{}, false, store.ErrNotFound
+		}
+		var cust customer
+		if err := json.Unmarshal(cur.Doc, &cust); err != nil {
+			return store.Record{}, false, err
+		}
+		if ferr = cust.apply(c.body, false); ferr != nil {
+			return store.Record{}, false, nil
+		}
+		next, err := toRecord(c.tenant, cust)
+		if err != nil {
+			return store.Record{}, false, err
+		}
+		next.Created, next.Updated, next.Revision = cur.Created, now, cur.Revision+1
+		return next, true, nil
+	})
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		writeError(w, http.StatusBadRequest, codeInvalidCustomerID, msgInvalidID)
+		return
+	case err != nil:
+		p.storeError(w, r, err)
+		return
+	case ferr != nil:
+		writeError(w, http.StatusBadRequest, ferr.code, ferr.msg)
+		return
+	}
+	writeSuccess(w, json.RawMessage(rec.Doc))
+}
+
+// deleteCustomer: DELETE /v1/customers/{customer} → {deleted: true, id}.
+func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request) {
+	c := callOf(r)
+	id := mux.Vars(r)["customer"]
+	if _, err := p.deps.Store.Delete(r.Context(), store.TableRapyd, c.tenant, id); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			writeError(w, http.StatusBadRequest, codeDeleteCustomer, msgDeleteCustomer)
+			return
+		}
+		p.storeError(w, r, err)
+		return
+	}
+	writeSuccess(w, struct {
+		Deleted bool   `json:"deleted"`
+		ID      string `json:"id"`
+	}{true, id})
+}
+
+// listCustomers: GET /v1/customers?limit=&starting_after=&ending_before=.
+// Newest first; starting_after X gives the customers created after X,
+// nearest first; ending_before Y those created before Y, nearest first.
+func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request) {
+	c := callOf(r)
+	q := r.URL.Query()
+	limit := 10
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 100 {
+			writeError(w, http.StatusBadRequest, codeInvalidLimit, msgInvalidLimit)
+			return
+		}
+		limit = n
+	}
+	query := store.Query{Tenant: c.tenant, Limit: limit, Sort: []store.Sort{{Field: "seq", Desc: true}}}
+	for _, cursor := range []struct {
+		param string
+		op    store.Op
+		desc  bool
+	}{{"starting_after", store.OpGt, false}, {"ending_before", store.OpLt, true}} {
+		id := q.Get(cursor.param)
+		if id == "" {
+			continue
+		}
+		rec, err := p.deps.Store.Get(r.Context(), store.TableRapyd, c.tenant, id)
+		if errors.Is(err, store.ErrNotFound) {
+			writeError(w, http.StatusBadRequest, codeGetCustomer, msgGetCustomer)
+			return
+		}
+		if err != nil {
+			p.storeError(w, r, err)
+			return
+		}
+		query.Where = append(query.Where, store.Any{{Field: "seq", Op: cursor.op, Values: []any{rec.Seq}}})
+		query.Sort = []store.Sort{{Field: "seq", Desc: cursor.desc}}
+	}
+	page, err := p.deps.Store.List(r.Context(), store.TableRapyd, query)
+	if err != nil {
+		p.storeError(w, r, err)
+		return
+	}
+	items := make([]json.RawMessage, 0, len(page.Records))
+	for _, rec := range page.Records {
+		items = append(items, rec.Doc)
+	}
+	writeSuccess(w, items)
+}
