@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	_ "github.com/paysandbox/paysandbox/suites/rapyd"
 	_ "github.com/paysandbox/paysandbox/suites/rebilly"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
@@ -25,7 +26,7 @@ var _ = BeforeSuite(func() {
 	Expect(err).NotTo(HaveOccurred())
 	bin, err = target.StartBinary(path, nil, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
-	for _, p := range []string{"rebilly"} {
+	for _, p := range []string{"rebilly", "rapyd"} {
 		Expect(os.Setenv(target.EnvURL(p), bin.URL(p))).To(Succeed())
 	}
 	Expect(os.Setenv(target.EnvAdminURL, "http://"+bin.Addrs["admin"])).To(Succeed())
@@ -39,9 +40,11 @@ var _ = AfterSuite(func() {
 
 var _ = Describe("the binary runner", func() {
 	It("points the provider suites at the separate process, not an in-process simulator", func() {
-		t := target.For("rebilly")
-		Expect(t.Kind).To(Equal(target.URL))
-		Expect(t.BaseURL).To(Equal(bin.URL("rebilly")))
-		Expect(t.Server).To(BeNil())
+		for _, p := range []string{"rebilly", "rapyd"} {
+			t := target.For(p)
+			Expect(t.Kind).To(Equal(target.URL))
+			Expect(t.BaseURL).To(Equal(bin.URL(p)))
+			Expect(t.Server).To(BeNil())
+		}
 	})
 })

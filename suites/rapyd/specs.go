@@ -121,12 +121,16 @@ var _ = Describe("Rapyd customers", Label("rapyd"), func() {
 		Expect(keyOrder(got.Data)).To(Equal(keyOrder(captured.Data)))
 	})
 
-	It("stores the documented create body and returns it like the capture", func() {
-		d := create(string(fixture("customer-create-request.json")))
-		var captured struct{ Data map[string]any }
-		Expect(json.Unmarshal(fixture("customer-response.json"), &captured)).To(Succeed())
-		for _, k := range []string{"name", "email", "phone_number", "invoice_prefix", "business_vat_id", "metadata", "description", "ewallet"} {
-			Expect(d[k]).To(Equal(captured.Data[k]), k)
+	It("stores every member of the documented create body", func() {
+		req := fixture("customer-create-request.json")
+		d := create(string(req))
+		var sent map[string]any
+		dec := json.NewDecoder(bytes.NewReader(req))
+		dec.UseNumber()
+		Expect(dec.Decode(&sent)).To(Succeed())
+		Expect(sent).NotTo(BeEmpty())
+		for k, v := range sent {
+			Expect(d[k]).To(Equal(v), k)
 		}
 	})
 

@@ -155,8 +155,9 @@ func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request) {
 }
 
 // listCustomers: GET /v1/customers?limit=&starting_after=&ending_before=.
-// Newest first; starting_after X gives the customers created after X,
-// nearest first; ending_before Y those created before Y, nearest first.
+// Newest first; with starting_after X, the customers created after X,
+// nearest first (oldest first); ending_before Y alone gives those created
+// before Y, nearest first (newest first).
 func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request) {
 	c := callOf(r)
 	q := r.URL.Query()
@@ -173,8 +174,7 @@ func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request) {
 	for _, cursor := range []struct {
 		param string
 		op    store.Op
-		desc  bool
-	}{{"starting_after", store.OpGt, false}, {"ending_before", store.OpLt, true}} {
+	}{{"starting_after", store.OpGt}, {"ending_before", store.OpLt}} {
 		id := q.Get(cursor.param)
 		if id == "" {
 			continue
@@ -189,7 +189,9 @@ func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		query.Where = append(query.Where, store.Any{{Field: "seq", Op: cursor.op, Values: []any{rec.Seq}}})
-		query.Sort = []store.Sort{{Field: "seq", Desc: cursor.desc}}
+	}
+	if q.Get("starting_after") != "" {
+		query.Sort = []store.Sort{{Field: "seq"}} // nearest after the cursor first
 	}
 	page, err := p.deps.Store.List(r.Context(), store.TableRapyd, query)
 	if err != nil {
