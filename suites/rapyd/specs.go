@@ -2,13 +2,9 @@ package rapyd
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,13 +17,7 @@ import (
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
-func fixture(name string) []byte {
-	GinkgoHelper()
-	_, file, _, _ := runtime.Caller(0)
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "fixtures", "rapyd", name))
-	Expect(err).NotTo(HaveOccurred())
-	return b
-}
+func fixture(name string) []byte { return target.Fixture("rapyd", name) }
 
 // keyOrder returns the member names of a JSON object in wire order.
 func keyOrder(raw []byte) []string {
@@ -285,16 +275,7 @@ func headersWithout(c Client, s *Signed, drop string) http.Header {
 }
 
 var _ = Describe("Rapyd configuration", Label("rapyd", "config"), func() {
-	start := func(mut func(c *server.Config)) *target.Target {
-		cfg := server.DefaultConfig()
-		mut(&cfg)
-		srv, err := target.StartInProcess(cfg)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() { Expect(srv.Shutdown(context.Background())).To(Succeed()) })
-		t := target.For("rapyd")
-		t.BaseURL, t.Kind, t.Server = target.URLFor(srv, "rapyd"), target.InProcess, srv
-		return t
-	}
+	start := func(mut func(c *server.Config)) *target.Target { return target.WithConfig("rapyd", mut) }
 
 	It("uses configured keys instead of the default pair, one account per access key", func() {
 		t := start(func(c *server.Config) { c.Rapyd.Keys = []string{"rak_a=rsk_a", "rak_b=rsk_b"} })

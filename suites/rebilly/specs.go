@@ -4,14 +4,10 @@
 package rebilly
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,14 +27,7 @@ var (
 	reHash       = regexp.MustCompile(`^[0-9a-f]{40}$`)
 )
 
-// fixture reads fixtures/rebilly/<name>.
-func fixture(name string) []byte {
-	GinkgoHelper()
-	_, file, _, _ := runtime.Caller(0)
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "fixtures", "rebilly", name))
-	Expect(err).NotTo(HaveOccurred())
-	return b
-}
+func fixture(name string) []byte { return target.Fixture("rebilly", name) }
 
 // client sends Rebilly requests with one API key.
 type client struct {
@@ -425,15 +414,7 @@ var _ = Describe("Rebilly customers", Label("rebilly"), func() {
 
 var _ = Describe("Rebilly configuration", Label("rebilly", "config"), func() {
 	start := func(mut func(c *server.Config)) client {
-		cfg := server.DefaultConfig()
-		mut(&cfg)
-		srv, err := target.StartInProcess(cfg)
-		Expect(err).NotTo(HaveOccurred())
-		DeferCleanup(func() { Expect(srv.Shutdown(context.Background())).To(Succeed()) })
-		t := target.For("rebilly")
-		t.BaseURL = target.URLFor(srv, "rebilly")
-		t.Kind = target.InProcess
-		return client{t: t}
+		return client{t: target.WithConfig("rebilly", mut)}
 	}
 
 	It("accepts only configured keys and binds key=org keys to their organization", func() {
