@@ -237,6 +237,7 @@ func (s *Store) List(ctx context.Context, tableName string, q Query) (Page, erro
 	if err != nil {
 		return Page{}, err
 	}
+	s.refreshStats(ctx, tableName)
 	from := " FROM `" + tableName + "` WHERE " + where
 	_, rows, err := s.Query(ctx, "SELECT COUNT(*)"+from)
 	if err != nil {
@@ -303,4 +304,23 @@ func toInt(v any) int {
 		return int(n)
 	}
 	return 0
+}
+
+// refreshStats runs ANALYZE TABLE when a table has at least doubled (and holds
+// 64 rows or more) since it was last analysed. go-mysql-server's coster
+// prefers the unique primary key over a selective secondary index unless it
+// has statistics; refreshing on growth keeps that cost logarithmic in the
+// number of writes.
+func (s *Store) refreshStats(ctx context.Context, tableName string) {
+	t := s.tables[tableName]
+	t.mu.RLock()
+	n := int64(t.primary.Len())
+	t.mu.RUnlock()
+	last := t.analyzed.Load()
+	if n < 64 || n < 2*last || !t.analyzed.CompareAndSwap(last, n) {
+		return
+	}
+	if _, _, err := s.Query(ctx, "ANALYZE TABLE `"+tableName+"`"); err != nil {
+		s.logger.Warn("analyze table failed", "table", tableName, "error", err)
+	}
 }

@@ -28,6 +28,10 @@ type table struct {
 	created *btree.BTreeG[*Record]
 	bySeq   *btree.BTreeG[*Record]
 	counts  map[string]int // rows per tenant
+
+	// analyzed is the row count at the last ANALYZE TABLE (statistics for
+	// the engine's coster).
+	analyzed atomic.Int64
 }
 
 const degree = 32
