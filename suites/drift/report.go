@@ -1,6 +1,7 @@
 package drift
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,7 +11,20 @@ import (
 )
 
 // JSON renders the report for machines.
-func (r *Report) JSON() ([]byte, error) { return json.MarshalIndent(r, "", "  ") }
+func (r *Report) JSON() ([]byte, error) { return indentJSON(r) }
+
+// indentJSON encodes v indented, without HTML escaping (placeholders such as
+// <id> stay readable).
+func indentJSON(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(b.Bytes(), "\n"), nil
+}
 
 // Markdown renders the report for people.
 func (r *Report) Markdown() string {
@@ -94,7 +108,7 @@ func ReadRecording(file string) (Recording, error) {
 // WriteRecording saves a recording (sorted, indented) to file.
 func WriteRecording(file string, rec Recording) error {
 	Sort(rec.Exchanges)
-	raw, err := json.MarshalIndent(rec, "", "  ")
+	raw, err := indentJSON(rec)
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,8 @@ type Target struct {
 	Client   *http.Client
 	// Server is the in-process simulator (nil for other kinds).
 	Server *server.Server
+	// Recorder, when set, keeps every exchange sent through Do.
+	Recorder *Recorder
 }
 
 var (
@@ -185,6 +187,9 @@ func (t *Target) Do(req Request) *Response {
 	resp, err := t.Send(req)
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("%s %s: %v", req.Method, req.Path, err))
+	}
+	if t.Recorder != nil {
+		t.Recorder.add(t, req, resp)
 	}
 	if !req.NoContract {
 		t.Check(req, resp)
