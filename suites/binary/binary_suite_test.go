@@ -30,6 +30,14 @@ var _ = BeforeSuite(func() {
 		Expect(os.Setenv(target.EnvURL(p), bin.URL(p))).To(Succeed())
 	}
 	Expect(os.Setenv(target.EnvAdminURL, "http://"+bin.Addrs["admin"])).To(Succeed())
+	// The live specs run here exactly as nightly against a sandbox: same code
+	// path, credentials from the environment; only the host is the binary.
+	for k, v := range map[string]string{
+		"REBILLY_SANDBOX_URL": bin.URL("rebilly"), "REBILLY_SANDBOX_API_KEY": "live-check-key", "REBILLY_SANDBOX_ORGANIZATION_ID": "org_live_check",
+		"RAPYD_SANDBOX_URL": bin.URL("rapyd"), "RAPYD_SANDBOX_ACCESS_KEY": "rak_test_paysandbox", "RAPYD_SANDBOX_SECRET_KEY": "rsk_test_paysandbox",
+	} {
+		Expect(os.Setenv(k, v)).To(Succeed())
+	}
 })
 
 var _ = AfterSuite(func() {

@@ -57,6 +57,9 @@ type Normalizer struct {
 	// PersonalFields are JSON member names (case-insensitive) whose string
 	// values are personal data and get replaced.
 	PersonalFields []string
+	// Volatile lists run-specific literals (unique ids and names a run
+	// generated) replaced by PhUnique, so two runs line up.
+	Volatile func() []string
 }
 
 // DefaultPersonalFields covers the customer fields of all three providers.
@@ -87,6 +90,7 @@ const (
 	PhPersonal = "<redacted>"
 	PhSecret   = "<secret>"
 	PhHash     = "<hash>"
+	PhUnique   = "<unique>"
 )
 
 // Normalize builds an Exchange from a raw response.
@@ -149,6 +153,9 @@ func (n *Normalizer) value(key string, v any) any {
 		}
 		return out
 	case string:
+		if t != "" && isIDKey(key) {
+			return PhID
+		}
 		if t != "" && n.personal(key) {
 			if reEmail.MatchString(t) {
 				return PhEmail
@@ -183,6 +190,15 @@ func (n *Normalizer) text(s string, whole bool) string {
 	for _, sec := range n.Secrets {
 		if sec != "" {
 			s = strings.ReplaceAll(s, sec, PhSecret)
+		}
+	}
+	if n.Volatile != nil {
+		vs := n.Volatile()
+		sort.Slice(vs, func(i, j int) bool { return len(vs[i]) > len(vs[j]) })
+		for _, v := range vs {
+			if v != "" {
+				s = strings.ReplaceAll(s, v, PhUnique)
+			}
 		}
 	}
 	if whole && reTime.MatchString(s) {

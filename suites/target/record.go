@@ -33,7 +33,7 @@ type Recorder struct {
 
 // NewRecorder returns a recorder; secrets are scrubbed wherever they occur.
 func NewRecorder(provider, target string, secrets []string) *Recorder {
-	return &Recorder{provider: provider, target: target, norm: &drift.Normalizer{Secrets: secrets}, steps: map[string]int{}}
+	return &Recorder{provider: provider, target: target, norm: &drift.Normalizer{Secrets: secrets, Volatile: uniqueValues}, steps: map[string]int{}}
 }
 
 func (r *Recorder) add(t *Target, req Request, resp *Response) {

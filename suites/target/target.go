@@ -242,8 +242,25 @@ func truncate(b []byte) string {
 }
 
 // Unique returns a name unique to this run and call, for ids, keys and emails.
+// Recordings replace every value it returned with a placeholder.
 func Unique(prefix string) string {
-	return fmt.Sprintf("%s%d%04d", prefix, time.Now().UnixNano()%1e12, next())
+	u := fmt.Sprintf("%s%d%04d", prefix, time.Now().UnixNano()%1e12, next())
+	uniqMu.Lock()
+	uniques = append(uniques, u)
+	uniqMu.Unlock()
+	return u
+}
+
+var (
+	uniqMu  sync.Mutex
+	uniques []string
+)
+
+// uniqueValues returns every value Unique handed out so far.
+func uniqueValues() []string {
+	uniqMu.Lock()
+	defer uniqMu.Unlock()
+	return append([]string(nil), uniques...)
 }
 
 var (
