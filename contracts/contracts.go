@@ -10,6 +10,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"regexp"
 	"sort"
@@ -74,9 +75,12 @@ type Operation struct {
 	Method      string
 	Template    string
 	OperationID string
-	pointer     string // JSON pointer of the operation object
-	tmpl        *template
-	responses   map[string]any
+	// Params holds the path parameters of the request matched by
+	// (*Contract).Operation; nil on the entries of Operations().
+	Params    map[string]string
+	pointer   string // JSON pointer of the operation object
+	tmpl      *template
+	responses map[string]any
 }
 
 // String renders "METHOD /template".
@@ -116,7 +120,7 @@ func Load(provider string) (*Contract, error) {
 	if c, ok := cache[provider]; ok {
 		return c, nil
 	}
-	c, err := load(provider)
+	c, err := load(files, provider)
 	if err != nil {
 		return nil, fmt.Errorf("contract %s: %w", provider, err)
 	}
@@ -124,8 +128,8 @@ func Load(provider string) (*Contract, error) {
 	return c, nil
 }
 
-func readYAML(name string, v any) error {
-	raw, err := files.ReadFile(name)
+func readYAML(fsys fs.FS, name string, v any) error {
+	raw, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return err
 	}
@@ -135,13 +139,14 @@ func readYAML(name string, v any) error {
 	return nil
 }
 
-func load(provider string) (*Contract, error) {
+// load reads provider/ from fsys (the embedded files, or a test tree).
+func load(fsys fs.FS, provider string) (*Contract, error) {
 	c := &Contract{schemas: map[string]*jsonschema.Schema{}}
-	if err := readYAML(provider+"/contract.yaml", &c.meta); err != nil {
+	if err := readYAML(fsys, provider+"/contract.yaml", &c.meta); err != nil {
 		return nil, err
 	}
 	var raw any
-	if err := readYAML(provider+"/"+c.meta.Spec, &raw); err != nil {
+	if err := readYAML(fsys, provider+"/"+c.meta.Spec, &raw); err != nil {
 		return nil, err
 	}
 	doc, err := toJSONValue(raw)
@@ -153,7 +158,7 @@ func load(provider string) (*Contract, error) {
 		return nil, fmt.Errorf("%s is not an object", c.meta.Spec)
 	}
 	var patches []OverlayPatch
-	if err := readYAML(provider+"/overlay.yaml", &patches); err != nil {
+	if err := readYAML(fsys, provider+"/overlay.yaml", &patches); err != nil {
 		return nil, err
 	}
 	for _, p := range patches {
@@ -168,7 +173,7 @@ func load(provider string) (*Contract, error) {
 	if v, _ := c.doc["openapi"].(string); strings.HasPrefix(v, "3.0") {
 		normalize30(c.doc)
 	}
-	if err := readYAML(provider+"/known-unknowns.yaml", &c.unknown); err != nil {
+	if err := readYAML(fsys, provider+"/known-unknowns.yaml", &c.unknown); err != nil {
 		return nil, err
 	}
 	for _, b := range c.meta.BasePaths {
@@ -266,27 +271,50 @@ func setPointer(doc map[string]any, pointer string, v any) error {
 }
 
 // normalize30 rewrites OpenAPI 3.0 schema dialect into JSON Schema 2020-12:
-// nullable adds "null" to the type (and enum); examples are dropped.
+// nullable adds "null" to the type (and enum), or lets null bypass an untyped
+// schema (if null / else schema); examples are dropped; boolean exclusiveMinimum /
+// exclusiveMaximum become the numeric 2020-12 keywords.
 func normalize30(v any) {
 	switch t := v.(type) {
 	case map[string]any:
-		if n, _ := t["nullable"].(bool); n {
-			switch typ := t["type"].(type) {
-			case string:
-				t["type"] = []any{typ, "null"}
-			case nil:
-			}
-			if enum, ok := t["enum"].([]any); ok {
-				t["enum"] = append(enum, nil)
-			}
-		}
+		nullable, _ := t["nullable"].(bool)
 		delete(t, "nullable")
 		delete(t, "example")
+		for k, bound := range map[string]string{"exclusiveMinimum": "minimum", "exclusiveMaximum": "maximum"} {
+			if b, ok := t[k].(bool); ok {
+				if v, has := t[bound]; b && has {
+					t[k] = v
+					delete(t, bound)
+				} else {
+					delete(t, k)
+				}
+			}
+		}
 		for k, sub := range t {
-			if k == "examples" || k == "example" {
+			if k == "examples" {
 				continue
 			}
 			normalize30(sub)
+		}
+		if nullable {
+			switch typ := t["type"].(type) {
+			case string:
+				t["type"] = []any{typ, "null"}
+				if enum, ok := t["enum"].([]any); ok {
+					t["enum"] = append(enum, nil)
+				}
+			case nil:
+				// No type (e.g. a $ref or allOf): null passes, anything else
+				// must match the schema. (if/else rather than anyOf, so a
+				// failure reports only the schema's own violations.)
+				inner := map[string]any{}
+				for k, v := range t {
+					inner[k] = v
+					delete(t, k)
+				}
+				t["if"] = map[string]any{"type": "null"}
+				t["else"] = inner
+			}
 		}
 	case []any:
 		for _, sub := range t {
@@ -305,7 +333,11 @@ func (c *Contract) KnownUnknowns() []KnownUnknown { return c.unknown }
 func (c *Contract) Operations() []*Operation { return c.ops }
 
 // Operation matches a concrete path (no query; optionally with a base
-// prefix) to an operation. Literal segments beat parameters.
+// prefix) to an operation. Comparing candidates left to right, the first
+// segment where one template has a literal and the other a parameter decides
+// (so /Customer/single/{entry} beats /Customer/{customerId}/consent for
+// /Customer/single/consent). The result is a copy carrying the path
+// parameters of this request.
 func (c *Contract) Operation(method, p string) (*Operation, error) {
 	method = strings.ToUpper(method)
 	if method == http.MethodHead {
@@ -314,26 +346,45 @@ func (c *Contract) Operation(method, p string) (*Operation, error) {
 	segs := split(p)
 	candidates := [][]string{segs}
 	for _, b := range c.base {
-		if n := len(b.segs); len(segs) >= n && b.match(segs[:n]) >= 0 {
+		if n := len(b.segs); len(segs) >= n && b.match(segs[:n]) != nil {
 			candidates = append(candidates, segs[n:])
 		}
 	}
 	var best *Operation
-	bestScore := -1
+	var bestSegs []string
+	var bestMask []bool
 	for _, s := range candidates {
 		for _, o := range c.ops {
 			if o.Method != method {
 				continue
 			}
-			if score := o.tmpl.match(s); score > bestScore {
-				best, bestScore = o, score
+			if mask := o.tmpl.match(s); mask != nil && (best == nil || moreLiteral(mask, bestMask)) {
+				best, bestSegs, bestMask = o, s, mask
 			}
 		}
 	}
 	if best == nil {
 		return nil, fmt.Errorf("no operation %s %s in the %s contract", method, p, c.meta.Provider)
 	}
-	return best, nil
+	op := *best
+	op.Params = map[string]string{}
+	for i, seg := range best.tmpl.segs {
+		if !bestMask[i] {
+			op.Params[strings.Trim(seg, "{}")] = bestSegs[i]
+		}
+	}
+	return &op, nil
+}
+
+// moreLiteral reports whether literal mask a is more specific than b: at the
+// first position where they differ, a has the literal.
+func moreLiteral(a, b []bool) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return a[i]
+		}
+	}
+	return false
 }
 
 type template struct{ segs []string }
@@ -348,26 +399,27 @@ func split(p string) []string {
 	return strings.Split(p, "/")
 }
 
-// match returns -1 when s does not fit, else the number of literal segments
-// (higher is more specific).
-func (t *template) match(s []string) int {
+// match returns nil when s does not fit the template, else per segment
+// whether the template has a literal there. An empty path has an empty,
+// non-nil mask.
+func (t *template) match(s []string) []bool {
 	if len(s) != len(t.segs) {
-		return -1
+		return nil
 	}
-	score := 0
+	mask := make([]bool, len(s))
 	for i, seg := range t.segs {
 		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") {
 			if s[i] == "" {
-				return -1
+				return nil
 			}
 			continue
 		}
 		if seg != s[i] {
-			return -1
+			return nil
 		}
-		score++
+		mask[i] = true
 	}
-	return score
+	return mask
 }
 
 // Violation is one way a response breaks the contract.
@@ -469,7 +521,7 @@ func (c *Contract) ValidateResponse(method, p string, status int, header http.He
 	if len(bytes.TrimSpace(body)) == 0 && method == http.MethodHead {
 		return verr.orNil()
 	}
-	mt, ok := content[mediaType].(map[string]any)
+	declared, mt, ok := mediaTypeFor(content, mediaType)
 	if !ok {
 		add("content-type", "%q is not declared (declared: %s)", header.Get("Content-Type"), strings.Join(keys(content), ", "))
 		return verr
@@ -482,7 +534,7 @@ func (c *Contract) ValidateResponse(method, p string, status int, header http.He
 		add("body", "not JSON: %v", err)
 		return verr
 	}
-	sch, err := c.schema(respPtr + "/content/" + escape(mediaType) + "/schema")
+	sch, err := c.schema(respPtr + "/content/" + escape(declared) + "/schema")
 	if err != nil {
 		add("schema", "cannot compile: %v", err)
 		return verr
@@ -492,6 +544,18 @@ func (c *Contract) ValidateResponse(method, p string, status int, header http.He
 	}
 	c.writeOnly(mt["schema"], inst, "body", add)
 	return verr.orNil()
+}
+
+// mediaTypeFor finds the declared media type object for an actual media type:
+// exact, then "type/*", then "*/*". It returns the declared key.
+func mediaTypeFor(content map[string]any, actual string) (string, map[string]any, bool) {
+	major, _, _ := strings.Cut(actual, "/")
+	for _, k := range []string{actual, major + "/*", "*/*"} {
+		if mt, ok := content[k].(map[string]any); ok {
+			return k, mt, true
+		}
+	}
+	return "", nil, false
 }
 
 func (e *ValidationError) orNil() error {
@@ -618,7 +682,11 @@ func (c *Contract) ValidateRequestBody(method, p string, body []byte) error {
 		return &ValidationError{Operation: op.String(), Violations: []Violation{{"body", "not JSON: " + err.Error()}}}
 	}
 	content, _ := rb["content"].(map[string]any)
-	for _, mt := range keys(content) {
+	mts := keys(content)
+	if declared, _, ok := mediaTypeFor(content, "application/json"); ok {
+		mts = []string{declared} // JSON bodies: validate against the JSON media type
+	}
+	for _, mt := range mts {
 		sch, err := c.schema(ptr + "/content/" + escape(mt) + "/schema")
 		if err != nil {
 			return err
