@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	_ "github.com/paysandbox/paysandbox/suites/payabli"
 	_ "github.com/paysandbox/paysandbox/suites/rapyd"
 	_ "github.com/paysandbox/paysandbox/suites/rebilly"
 	"github.com/paysandbox/paysandbox/suites/target"
@@ -26,7 +27,7 @@ var _ = BeforeSuite(func() {
 	Expect(err).NotTo(HaveOccurred())
 	bin, err = target.StartBinary(path, nil, GinkgoWriter)
 	Expect(err).NotTo(HaveOccurred())
-	for _, p := range []string{"rebilly", "rapyd"} {
+	for _, p := range []string{"rebilly", "payabli", "rapyd"} {
 		Expect(os.Setenv(target.EnvURL(p), bin.URL(p))).To(Succeed())
 	}
 	Expect(os.Setenv(target.EnvAdminURL, "http://"+bin.Addrs["admin"])).To(Succeed())
@@ -48,7 +49,7 @@ var _ = AfterSuite(func() {
 
 var _ = Describe("the binary runner", func() {
 	It("points the provider suites at the separate process, not an in-process simulator", func() {
-		for _, p := range []string{"rebilly", "rapyd"} {
+		for _, p := range []string{"rebilly", "payabli", "rapyd"} {
 			t := target.For(p)
 			Expect(t.Kind).To(Equal(target.URL))
 			Expect(t.BaseURL).To(Equal(bin.URL(p)))
