@@ -131,6 +131,13 @@ func (p *Provider) idempotent(w http.ResponseWriter, r *http.Request, key string
 		httpx.WriteJSON(w, prev.status, prev.body)
 		return
 	}
+	if len(p.idem) > 100_000 {
+		for k, prev := range p.idem {
+			if !now.Before(prev.expires) {
+				delete(p.idem, k)
+			}
+		}
+	}
 	rec := &capture{ResponseWriter: w, status: http.StatusOK}
 	p.router.ServeHTTP(rec, r)
 	if rec.status < 500 {

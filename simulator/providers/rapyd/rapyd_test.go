@@ -167,3 +167,116 @@ func TestSignCommandGolden(t *testing.T) {
 		t.Fatalf("got:\n%s\nwant:\n%s", out.String(), want)
 	}
 }
+
+func TestIdempotentReplayWindow(t *testing.T) {
+	st, err := store.Open(store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_700_000_000, 0)
+	cfg := DefaultConfig()
+	cfg.IdempotentPosts = true
+	p, err := New(cfg, provider.Deps{Store: st, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	create := func(salt, body string) string {
+		t.Helper()
+		hdr := signed("POST", "/v1/customers", body, DefaultAccessKey, DefaultSecretKey, salt, itoa(now.Unix()))
+		hdr["idempotency"] = "1700000000000"
+		code, m := send(p, "POST", "/v1/customers", body, hdr)
+		if code != http.StatusOK {
+			t.Fatalf("create: %d %s", code, errorCode(m))
+		}
+		return m["data"].(map[string]any)["id"].(string)
+	}
+	first := create("salt0001", `{"name":"A"}`)
+	now = now.Add(24*time.Hour - time.Second)
+	if got := create("salt0002", `{"name":"B"}`); got != first {
+		t.Fatalf("within 24 h the first response is replayed: %s != %s", got, first)
+	}
+	now = now.Add(2 * time.Second)
+	if got := create("salt0003", `{"name":"C"}`); got == first {
+		t.Fatal("after the window the key creates again")
+	}
+	// Without the option, a repeated key creates a new customer.
+	q := newTestProvider(t, DefaultConfig(), now)
+	var ids []string
+	for _, salt := range []string{"salt0004", "salt0005"} {
+		hdr := signed("POST", "/v1/customers", `{"name":"X"}`, DefaultAccessKey, DefaultSecretKey, salt, itoa(now.Unix()))
+		hdr["idempotency"] = "k"
+		_, m := send(q, "POST", "/v1/customers", `{"name":"X"}`, hdr)
+		ids = append(ids, m["data"].(map[string]any)["id"].(string))
+	}
+	if ids[0] == ids[1] {
+		t.Fatal("customer creates must not be replayed by default")
+	}
+}
+
+func TestApplyValidation(t *testing.T) {
+	cases := []struct {
+		body   string
+		create bool
+		code   string // "" = accepted
+	}{
+		{`{"name":"A"}`, true, ""},
+		{``, true, codeInvalidName},
+		{`{}`, true, codeInvalidName},
+		{`{"name":""}`, true, codeInvalidName},
+		{`{"name":null}`, true, codeInvalidName},
+		{`{"name":1}`, true, codeInvalidName},
+		{`{"name":"A","email":"a@b.co"}`, true, ""},
+		{`{"name":"A","email":"Ann <a@b.co>"}`, true, codeInvalidEmail},
+		{`{"name":"A","email":"` + strings.Repeat("a", 510) + `@b.co"}`, true, codeInvalidEmail},
+		{`{"name":"A","phone_number":"+14155559993"}`, true, ""},
+		{`{"name":"A","phone_number":"4155559993"}`, true, codeInvalidPhone},
+		{`{"name":"A","phone_number":"+0123"}`, true, codeInvalidPhone},
+		{`{"name":"A","metadata":"x"}`, true, codeDataMissing},
+		{`{"name":"A","addresses":[1]}`, true, codeDataMissing},
+		{`{"name":"A","description":5}`, true, codeDataMissing},
+		{`{"name":"A","unknown":{"x":1}}`, true, ""},
+		{`[]`, true, codeDataMissing},
+		{`{"name":"A"`, true, codeDataMissing},
+		{"{\"name\":\"\xff\"}", true, codeDataMissing},
+		{``, false, ""},
+		{`{"email":""}`, false, ""},
+		{`{"name":""}`, false, ""},
+	}
+	for _, c := range cases {
+		cust := newCustomer(1)
+		err := cust.apply([]byte(c.body), c.create)
+		got := ""
+		if err != nil {
+			got = err.code
+		}
+		if got != c.code {
+			t.Errorf("apply(%q, create=%v) = %q, want %q", c.body, c.create, got, c.code)
+		}
+	}
+}
+
+func TestSignCommandBodyFileAndEnvKeys(t *testing.T) {
+	file := t.TempDir() + "/body.json"
+	body := `{"name":"Zoë </>&"}`
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PAYSANDBOX_RAPYD_KEYS", "rak_env=rsk_env,rak_2=rsk_2")
+	var out, errOut bytes.Buffer
+	fixed := func() time.Time { return time.Unix(1_700_000_123, 0) }
+	if code := runSign([]string{"--method", "POST", "--path", "/v1/customers", "--body", "@" + file, "--salt", "abcdefgh"}, &out, &errOut, fixed); code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	sig := Sign("post", "/v1/customers", "abcdefgh", "1700000123", "rak_env", "rsk_env", []byte(body))
+	for _, want := range []string{"access_key: rak_env\n", "timestamp: 1700000123\n", "signature: " + sig + "\n", "--data-binary '" + body + "'"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	if code := runSign([]string{"--body", "@/nonexistent/x"}, &out, &errOut, fixed); code != 1 {
+		t.Errorf("missing body file: exit %d, want 1", code)
+	}
+	if code := runSign([]string{"--bogus"}, &out, &errOut, fixed); code != 2 {
+		t.Errorf("unknown flag: exit %d, want 2", code)
+	}
+}
