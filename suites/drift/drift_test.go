@@ -23,7 +23,7 @@ func TestNormalizeRedactsSecretsPersonalDataIDsAndTimes(t *testing.T) {
 		t.Errorf("path %q", ex.Path)
 	}
 	if len(ex.Headers) != 2 || ex.Headers["Content-Type"] != "application/json" ||
-		ex.Headers["Location"] != "http://x/organizations/<id>/customers/<id>" {
+		ex.Headers["Location"] != "<base>/organizations/<id>/customers/<id>" {
 		t.Errorf("headers %v", ex.Headers)
 	}
 	m := ex.Body.(map[string]any)

@@ -76,6 +76,7 @@ var (
 	reID      = regexp.MustCompile(`\b(cus|org|web|inst|prs|tmln|ewallet|card|other)_[0-9A-Za-z]{8,}\b`)
 	reULID    = regexp.MustCompile(`\b[0-9A-HJKMNP-TV-Z]{26}\b`)
 	reUUID    = regexp.MustCompile(`\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b`)
+	reBaseURL = regexp.MustCompile(`https?://[^/\s"?#]+`)
 	reNumSeg  = regexp.MustCompile(`/\d+(/|$)`)
 	reHex40   = regexp.MustCompile(`^[0-9a-f]{40}$`)
 	unixRange = [2]float64{1e9, 1e10} // plausible Unix-seconds timestamps
@@ -91,6 +92,7 @@ const (
 	PhSecret   = "<secret>"
 	PhHash     = "<hash>"
 	PhUnique   = "<unique>"
+	PhBase     = "<base>"
 )
 
 // Normalize builds an Exchange from a raw response.
@@ -207,6 +209,7 @@ func (n *Normalizer) text(s string, whole bool) string {
 	if whole && reHex40.MatchString(s) {
 		return PhHash
 	}
+	s = reBaseURL.ReplaceAllString(s, PhBase)
 	s = reEmail.ReplaceAllString(s, PhEmail)
 	s = reID.ReplaceAllString(s, PhID)
 	s = reUUID.ReplaceAllString(s, PhID)

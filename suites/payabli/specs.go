@@ -9,9 +9,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -25,14 +22,7 @@ import (
 
 const reTime = `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`
 
-// fixture reads fixtures/payabli/<name>.
-func fixture(name string) []byte {
-	GinkgoHelper()
-	_, file, _, _ := runtime.Caller(0)
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "..", "fixtures", "payabli", name))
-	Expect(err).NotTo(HaveOccurred())
-	return b
-}
+func fixture(name string) []byte { return target.Fixture("payabli", name) }
 
 func fixtureObject(name string) map[string]any {
 	GinkgoHelper()

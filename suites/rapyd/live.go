@@ -21,11 +21,17 @@ var _ = Describe("Rapyd live sandbox", Label("rapyd", "live"), Ordered, func() {
 	It("creates, retrieves, updates, lists and deletes a customer", func() {
 		d := data(api.Do("POST", "/v1/customers", `{"name":"`+target.Unique("paysandbox live ")+`","email":"live@example.com","metadata":{"paysandbox":true}}`))
 		id := d["id"].(string)
-		DeferCleanup(func() { api.Do("DELETE", "/v1/customers/"+id, "") })
+		deleted := false
+		DeferCleanup(func() {
+			if !deleted {
+				api.Do("DELETE", "/v1/customers/"+id, "")
+			}
+		})
 		Expect(data(api.Do("GET", "/v1/customers/"+id, ""))["id"]).To(Equal(id))
 		Expect(data(api.Do("POST", "/v1/customers/"+id, `{"description":"updated by paysandbox"}`))["description"]).To(Equal("updated by paysandbox"))
 		Expect(api.Do("GET", "/v1/customers?limit=2", "").Status).To(Equal(http.StatusOK))
 		Expect(data(api.Do("DELETE", "/v1/customers/"+id, ""))["deleted"]).To(BeTrue())
+		deleted = true
 		rapydError(api.Do("GET", "/v1/customers/"+id, ""), 400, "ERROR_GET_CUSTOMER", "*")
 	})
 

@@ -101,3 +101,15 @@ var _ = ginkgo.ReportAfterSuite("write recordings", func(types.Report) {
 		}
 	}
 })
+
+// CurrentRecording returns what the provider's live recorder holds so far
+// (false when recording is off or nothing was recorded).
+func CurrentRecording(provider string) (drift.Recording, bool) {
+	recMu.Lock()
+	r, ok := recorders[provider]
+	recMu.Unlock()
+	if !ok {
+		return drift.Recording{}, false
+	}
+	return r.Recording(time.Now()), true
+}
