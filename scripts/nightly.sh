@@ -26,6 +26,16 @@ mkdir -p "$out/live" "$out/simulator" "$out/drift" || exit 3
 providers=(rebilly payabli rapyd)
 status=0
 
+need_rebilly="REBILLY_SANDBOX_API_KEY REBILLY_SANDBOX_ORGANIZATION_ID"
+need_payabli="PAYABLI_SANDBOX_TOKEN PAYABLI_SANDBOX_ENTRY"
+need_rapyd="RAPYD_SANDBOX_ACCESS_KEY RAPYD_SANDBOX_SECRET_KEY"
+for p in "${providers[@]}"; do
+  var="need_$p"
+  for v in ${!var}; do
+    [ -n "${!v:-}" ] || { echo "live $p: $v not set; its live specs are skipped"; break; }
+  done
+done
+
 echo "== live specs against the sandboxes -> $out/live"
 PAYSANDBOX_RECORD_DIR="$out/live" PAYSANDBOX_RECORD_TARGET=live \
   go test -count=1 ./suites/rebilly/... ./suites/payabli/... ./suites/rapyd/... \
