@@ -271,6 +271,9 @@ var _ = Describe("fixtures", Label("contracts", "fixtures"), func() {
 					err = c.ValidateResponse(e.Method, e.Path, e.Status, jsonHeader(), body)
 				case "request":
 					err = c.ValidateRequestBody(e.Method, e.Path, body)
+				case "recording":
+					checkRecording(c, body)
+					return
 				default:
 					Skip("not a body: " + e.Direction)
 				}
@@ -289,3 +292,42 @@ var _ = Describe("fixtures", Label("contracts", "fixtures"), func() {
 		}
 	}
 })
+
+// checkRecording checks a normalised recording (suites/drift format): every
+// exchange names an operation of the contract and a status it declares.
+// Bodies are normalised (placeholders for ids, times, personal data), so
+// their schemas are checked when they are recorded, not here.
+func checkRecording(c *contracts.Contract, raw []byte) {
+	GinkgoHelper()
+	var rec struct {
+		Meta struct {
+			Provider string `json:"provider"`
+			Target   string `json:"target"`
+			Recorded string `json:"recorded"`
+		} `json:"meta"`
+		Exchanges []struct {
+			Step      string `json:"step"`
+			Operation string `json:"operation"`
+			Method    string `json:"method"`
+			Path      string `json:"path"`
+			Status    int    `json:"status"`
+		} `json:"exchanges"`
+	}
+	Expect(json.Unmarshal(raw, &rec)).To(Succeed())
+	Expect(rec.Meta.Provider).To(Equal(c.Meta().Provider))
+	Expect(rec.Meta.Target).NotTo(BeEmpty())
+	Expect(rec.Meta.Recorded).NotTo(BeEmpty())
+	Expect(rec.Exchanges).NotTo(BeEmpty())
+	for _, ex := range rec.Exchanges {
+		path, _, _ := strings.Cut(ex.Path, "?")
+		op, err := c.Operation(ex.Method, path)
+		Expect(err).NotTo(HaveOccurred(), ex.Step)
+		Expect(op.String()).To(Equal(ex.Operation), ex.Step)
+		err = c.ValidateResponse(ex.Method, path, ex.Status, http.Header{"Content-Type": {"application/json"}}, nil)
+		if ve, ok := err.(*contracts.ValidationError); ok {
+			for _, v := range ve.Violations {
+				Expect(v.Where).NotTo(Equal("status"), "%s: %s", ex.Step, v.Message)
+			}
+		}
+	}
+}
