@@ -50,18 +50,7 @@ type client struct {
 
 func (c client) do(method, path string, body any, hdr ...string) *target.Response {
 	GinkgoHelper()
-	var raw []byte
-	switch b := body.(type) {
-	case nil:
-	case []byte:
-		raw = b
-	case string:
-		raw = []byte(b)
-	default:
-		var err error
-		raw, err = json.Marshal(b)
-		Expect(err).NotTo(HaveOccurred())
-	}
+	raw := target.Body(body)
 	h := http.Header{}
 	if c.token != "" {
 		h.Set("requestToken", c.token)

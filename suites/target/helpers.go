@@ -2,6 +2,7 @@ package target
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -35,4 +36,21 @@ func WithConfig(provider string, mut func(*server.Config)) *Target {
 	t.Kind, t.Server, t.BaseURL = InProcess, srv, URLFor(srv, provider)
 	t.AdminURL = "http://" + srv.Addr(server.Admin)
 	return t
+}
+
+// Body turns a spec's request body into bytes: nil stays nil, []byte and
+// string are sent as they are, anything else is JSON-encoded.
+func Body(body any) []byte {
+	ginkgo.GinkgoHelper()
+	switch b := body.(type) {
+	case nil:
+		return nil
+	case []byte:
+		return b
+	case string:
+		return []byte(b)
+	}
+	raw, err := json.Marshal(body)
+	gomega.Expect(err).NotTo(gomega.HaveOccurred())
+	return raw
 }
