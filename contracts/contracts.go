@@ -526,7 +526,8 @@ func (c *Contract) ValidateResponse(method, p string, status int, header http.He
 		add("content-type", "%q is not declared (declared: %s)", header.Get("Content-Type"), strings.Join(keys(content), ", "))
 		return verr
 	}
-	if _, hasSchema := mt["schema"]; !hasSchema {
+	if _, hasSchema := mt["schema"]; !hasSchema || !isJSONMedia(mediaType) {
+		// Only JSON bodies are schema-checked (e.g. Prometheus text is not).
 		return verr.orNil()
 	}
 	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(body))
@@ -733,4 +734,10 @@ func ecmaRegexp(s string) (jsonschema.Regexp, error) {
 		return nil, err
 	}
 	return re, nil
+}
+
+// isJSONMedia reports whether a media type carries JSON (application/json or
+// a +json suffix).
+func isJSONMedia(mt string) bool {
+	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }

@@ -45,7 +45,7 @@ func violations(err error) []string {
 
 var _ = Describe("contract loading and path matching", Label("contracts"), func() {
 	It("loads every provider", func() {
-		Expect(contracts.Providers()).To(Equal([]string{"payabli", "rapyd", "rebilly"}))
+		Expect(contracts.Providers()).To(Equal([]string{"admin", "payabli", "rapyd", "rebilly"}))
 		for _, p := range contracts.Providers() {
 			c, err := contracts.Load(p)
 			Expect(err).NotTo(HaveOccurred(), p)
@@ -115,6 +115,9 @@ var _ = Describe("contract loading and path matching", Label("contracts"), func(
 	It("has well-formed known unknowns for every provider", func() {
 		where := regexp.MustCompile(`^(status|header/[A-Za-z0-9-]+|body(/[^/]+)*)$`)
 		for _, p := range contracts.Providers() {
+			if p == "admin" {
+				continue // the project's own API: nothing about it is unknown
+			}
 			c := contracts.MustLoad(p)
 			ops := map[string]bool{"*": true}
 			for _, o := range c.Operations() {

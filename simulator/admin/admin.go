@@ -1,15 +1,19 @@
-// Package admin serves the operations/admin listener: liveness and readiness
-// now; reset, seed, journal and dumps are added by the operations work.
+// Package admin serves the operations/admin listener: liveness, readiness,
+// Prometheus metrics, state reset, the request journal and state dumps.
 package admin
 
 import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"sort"
+	"strconv"
+	"time"
 
 	"github.com/gorilla/mux"
 
 	"github.com/paysandbox/paysandbox/simulator/httpx"
+	"github.com/paysandbox/paysandbox/simulator/journal"
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
 
@@ -19,21 +23,30 @@ type Deps struct {
 	Logger *slog.Logger
 	// Ready reports nil when the store is ready and every listener is up.
 	Ready func() error
+	// Tables maps provider name → store table.
+	Tables  map[string]string
+	Journal *journal.Journal
+	Metrics http.Handler
 }
+
+type api struct{ Deps }
 
 // New returns the admin handler.
 func New(d Deps) http.Handler {
+	a := &api{d}
 	r := mux.NewRouter()
 	r.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
 		httpx.WriteJSON(w, http.StatusOK, []byte(`{"status":"ok"}`))
 	}).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc("/readyz", func(w http.ResponseWriter, _ *http.Request) {
-		if err := d.Ready(); err != nil {
-			writeError(w, http.StatusServiceUnavailable, "not ready: "+err.Error())
-			return
-		}
-		httpx.WriteJSON(w, http.StatusOK, []byte(`{"status":"ready"}`))
-	}).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/readyz", a.readyz).Methods(http.MethodGet, http.MethodHead)
+	if d.Metrics != nil {
+		r.Handle("/metrics", d.Metrics).Methods(http.MethodGet)
+	}
+	r.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
+	r.HandleFunc("/journal/{provider}", a.journalFind).Methods(http.MethodGet)
+	r.HandleFunc("/journal/{provider}", a.journalClear).Methods(http.MethodDelete)
+	r.HandleFunc("/state", a.state).Methods(http.MethodGet)
+	r.HandleFunc("/state/{provider}", a.state).Methods(http.MethodGet)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "no such admin endpoint")
 	})
@@ -49,8 +62,150 @@ func PanicError(w http.ResponseWriter, _ *http.Request, status int) {
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
-	body, _ := json.Marshal(struct {
+	writeJSON(w, status, struct {
 		Error string `json:"error"`
 	}{msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, _ := json.Marshal(v)
 	httpx.WriteJSON(w, status, body)
+}
+
+func (a *api) readyz(w http.ResponseWriter, _ *http.Request) {
+	if err := a.Ready(); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "not ready: "+err.Error())
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, []byte(`{"status":"ready"}`))
+}
+
+// provider resolves a provider name to its table, answering 404 itself.
+func (a *api) provider(w http.ResponseWriter, name string) (string, bool) {
+	table, ok := a.Tables[name]
+	if !ok {
+		writeError(w, http.StatusNotFound, "unknown provider "+strconv.Quote(name))
+	}
+	return table, ok
+}
+
+// reset: POST /reset[?provider=P[&tenant=T]] deletes all state, one
+// provider's, or one tenant's (tenants as /state shows them).
+func (a *api) reset(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	name, tenant := q.Get("provider"), q.Get("tenant")
+	if tenant != "" && name == "" {
+		writeError(w, http.StatusBadRequest, "tenant needs provider")
+		return
+	}
+	table := ""
+	if name != "" {
+		t, ok := a.provider(w, name)
+		if !ok {
+			return
+		}
+		table = t
+	}
+	if err := a.Store.Reset(r.Context(), table, tenant); err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	a.Logger.Info("state reset", "provider", name, "tenant", tenant)
+	writeJSON(w, http.StatusOK, map[string]string{"reset": "ok", "provider": name, "tenant": tenant})
+}
+
+// journalFind: GET /journal/{provider}?method=&path=&status=&since=&until=
+func (a *api) journalFind(w http.ResponseWriter, r *http.Request) {
+	name := mux.Vars(r)["provider"]
+	if _, ok := a.provider(w, name); !ok {
+		return
+	}
+	q := r.URL.Query()
+	f := journal.Filter{Method: q.Get("method"), Path: q.Get("path")}
+	if s := q.Get("status"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, "status must be an integer")
+			return
+		}
+		f.Status = n
+	}
+	for _, p := range []struct {
+		name string
+		dst  *time.Time
+	}{{"since", &f.Since}, {"until", &f.Until}} {
+		if s := q.Get(p.name); s != "" {
+			t, err := time.Parse(time.RFC3339Nano, s)
+			if err != nil {
+				writeError(w, http.StatusBadRequest, p.name+" must be an RFC 3339 time")
+				return
+			}
+			*p.dst = t
+		}
+	}
+	entries := a.Journal.Ring(name).Find(f)
+	writeJSON(w, http.StatusOK, struct {
+		Count   int             `json:"count"`
+		Entries []journal.Entry `json:"entries"`
+	}{len(entries), entries})
+}
+
+func (a *api) journalClear(w http.ResponseWriter, r *http.Request) {
+	name := mux.Vars(r)["provider"]
+	if _, ok := a.provider(w, name); !ok {
+		return
+	}
+	a.Journal.Ring(name).Clear()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+type row struct {
+	Tenant   string          `json:"tenant"`
+	ID       string          `json:"id"`
+	Seq      int64           `json:"seq"`
+	Created  time.Time       `json:"created"`
+	Updated  time.Time       `json:"updated"`
+	Revision int64           `json:"revision"`
+	Doc      json.RawMessage `json:"doc"`
+}
+
+// state: GET /state[/{provider}] dumps every row, per provider.
+func (a *api) state(w http.ResponseWriter, r *http.Request) {
+	names := []string{}
+	if name, ok := mux.Vars(r)["provider"]; ok {
+		if _, ok := a.provider(w, name); !ok {
+			return
+		}
+		names = append(names, name)
+	} else {
+		for n := range a.Tables {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+	}
+	out := map[string][]row{}
+	for _, n := range names {
+		rows := []row{}
+		tenants, err := a.Store.Tenants(r.Context(), a.Tables[n])
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		for _, tn := range tenants {
+			page, err := a.Store.List(r.Context(), a.Tables[n], store.Query{Tenant: tn, Sort: []store.Sort{{Field: "seq"}}})
+			if err != nil {
+				writeError(w, http.StatusInternalServerError, err.Error())
+				return
+			}
+			for _, rec := range page.Records {
+				doc := json.RawMessage(rec.Doc)
+				if len(doc) == 0 {
+					doc = json.RawMessage("null")
+				}
+				rows = append(rows, row{rec.Tenant, rec.ID, rec.Seq, rec.Created, rec.Updated, rec.Revision, doc})
+			}
+		}
+		out[n] = rows
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -78,6 +78,35 @@ type Event struct {
 	Bytes     int
 	Duration  time.Duration
 	Start     time.Time
+	// Body is the start of the request body as the handler read it (at
+	// most CaptureLimit bytes; BodyTruncated when there was more). Only
+	// filled when Options.Observe is set.
+	Body          []byte
+	BodyTruncated bool
+}
+
+// CaptureLimit bounds the request-body bytes an Event carries.
+const CaptureLimit = 16 << 10
+
+// capture copies the first CaptureLimit bytes a handler reads.
+type capture struct {
+	io.ReadCloser
+	buf       []byte
+	truncated bool
+}
+
+func (c *capture) Read(p []byte) (int, error) {
+	n, err := c.ReadCloser.Read(p)
+	if room := CaptureLimit - len(c.buf); room > 0 {
+		k := n
+		if k > room {
+			k, c.truncated = room, true
+		}
+		c.buf = append(c.buf, p[:k]...)
+	} else if n > 0 {
+		c.truncated = true
+	}
+	return n, err
 }
 
 // Wrap adds a request id (X-Request-Id: the client's if it sent a sane one,
@@ -96,6 +125,11 @@ func Wrap(next http.Handler, o Options) http.Handler {
 		}
 		w.Header().Set(HeaderRequestID, id)
 		rec := &recorder{ResponseWriter: w}
+		var body *capture
+		if o.Observe != nil && r.Body != nil && r.Body != http.NoBody {
+			body = &capture{ReadCloser: r.Body}
+			r.Body = body
+		}
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler {
@@ -115,6 +149,9 @@ func Wrap(next http.Handler, o Options) http.Handler {
 					slog.Int("bytes", ev.Bytes), slog.Duration("duration", ev.Duration))
 			}
 			if o.Observe != nil {
+				if body != nil {
+					ev.Body, ev.BodyTruncated = body.buf, body.truncated
+				}
 				o.Observe(r, ev)
 			}
 		}()

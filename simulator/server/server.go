@@ -15,9 +15,13 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gorilla/mux"
 	"github.com/paysandbox/paysandbox/simulator/admin"
 	"github.com/paysandbox/paysandbox/simulator/config"
+
 	"github.com/paysandbox/paysandbox/simulator/httpx"
+	"github.com/paysandbox/paysandbox/simulator/journal"
+	"github.com/paysandbox/paysandbox/simulator/metrics"
 	"github.com/paysandbox/paysandbox/simulator/provider"
 	"github.com/paysandbox/paysandbox/simulator/providers/payabli"
 	"github.com/paysandbox/paysandbox/simulator/providers/rapyd"
@@ -51,6 +55,8 @@ type Config struct {
 	MySQLAddr     string
 	MySQLWritable bool
 
+	JournalSize int
+
 	Rebilly rebilly.Config
 	Payabli payabli.Config
 	Rapyd   rapyd.Config
@@ -68,6 +74,7 @@ func DefaultConfig() Config {
 		IdleTimeout:       120 * time.Second,
 		ShutdownTimeout:   10 * time.Second,
 		LogLevel:          "info",
+		JournalSize:       1000,
 		LogFormat:         "json",
 		Rebilly:           rebilly.DefaultConfig(),
 		Payabli:           payabli.DefaultConfig(),
@@ -93,6 +100,7 @@ func (c *Config) Register(s *config.Set) {
 	s.String(&c.LogFormat, "log-format", "PAYSANDBOX_LOG_FORMAT", "log.format", "json or text")
 	s.String(&c.MySQLAddr, "mysql-addr", "PAYSANDBOX_MYSQL_ADDR", "mysql.addr", "MySQL wire-protocol inspection listener, e.g. 127.0.0.1:3306 (off when empty)")
 	s.Bool(&c.MySQLWritable, "mysql-writable", "PAYSANDBOX_MYSQL_WRITABLE", "mysql.writable", "allow writes through the inspection listener")
+	s.Int(&c.JournalSize, "journal-size", "PAYSANDBOX_JOURNAL_SIZE", "admin.journalSize", "requests kept per provider in the admin journal")
 	c.Rebilly.Register(s)
 	c.Payabli.Register(s)
 	c.Rapyd.Register(s)
@@ -151,6 +159,9 @@ type Server struct {
 	providers map[string]provider.Provider
 	handlers  map[string]http.Handler
 
+	journal *journal.Journal
+	metrics *metrics.Metrics
+
 	mu        sync.Mutex
 	listeners map[string]net.Listener
 	servers   map[string]*http.Server
@@ -182,14 +193,50 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("rapyd: %w", err)
 	}
+	tables := map[string]string{}
+	for _, p := range []provider.Provider{reb, pay, rap} {
+		tables[p.Name()] = p.Table()
+	}
+	s.journal = journal.New(cfg.JournalSize)
+	s.metrics = metrics.New(st, tables)
 	for _, p := range []provider.Provider{reb, pay, rap} {
 		s.providers[p.Name()] = p
-		s.handlers[p.Name()] = httpx.Wrap(p.Handler(), httpx.Options{Provider: p.Name(), Logger: logger, OnPanic: p.PanicError})
+		s.handlers[p.Name()] = httpx.Wrap(p.Handler(), httpx.Options{Provider: p.Name(), Logger: logger,
+			OnPanic: p.PanicError, Observe: s.observer(p)})
 	}
-	adm := admin.New(admin.Deps{Store: st, Logger: logger, Ready: s.ready})
+	adm := admin.New(admin.Deps{Store: st, Logger: logger, Ready: s.ready, Tables: tables, Journal: s.journal, Metrics: s.metrics.Handler()})
 	s.handlers[Admin] = httpx.Wrap(adm, httpx.Options{Provider: Admin, Logger: logger, OnPanic: admin.PanicError})
 	return s, nil
 }
+
+// observer feeds the request journal and the metrics of one provider. The
+// metrics' route label is the mux route template (low cardinality).
+func (s *Server) observer(p provider.Provider) func(*http.Request, httpx.Event) {
+	var router *mux.Router
+	if rp, ok := p.(interface{ Router() *mux.Router }); ok {
+		router = rp.Router()
+	} else if mr, ok := p.Handler().(*mux.Router); ok {
+		router = mr
+	}
+	name := p.Name()
+	ring := s.journal.Ring(name)
+	return func(r *http.Request, ev httpx.Event) {
+		route := "unmatched"
+		var m mux.RouteMatch
+		if router != nil && router.Match(r, &m) && m.Route != nil {
+			if t, err := m.Route.GetPathTemplate(); err == nil {
+				route = t
+			}
+		}
+		s.metrics.Observe(name, route, ev.Status, ev.Duration)
+		ring.Add(journal.Entry{Time: ev.Start.UTC(), RequestID: ev.RequestID, Method: r.Method, Path: r.URL.Path,
+			Query: r.URL.RawQuery, Status: ev.Status, DurationMS: float64(ev.Duration.Microseconds()) / 1000,
+			Headers: journal.Redact(r.Header), Body: string(ev.Body), Truncated: ev.BodyTruncated})
+	}
+}
+
+// Journal returns the request journal.
+func (s *Server) Journal() *journal.Journal { return s.journal }
 
 // Store returns the simulator's store.
 func (s *Server) Store() *store.Store { return s.store }

@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	_ "github.com/paysandbox/paysandbox/suites/admin"
 	"github.com/paysandbox/paysandbox/suites/drift"
 	_ "github.com/paysandbox/paysandbox/suites/payabli"
 	_ "github.com/paysandbox/paysandbox/suites/rapyd"
@@ -35,6 +36,7 @@ var _ = BeforeSuite(func() {
 		Expect(os.Setenv(target.EnvURL(p), bin.URL(p))).To(Succeed())
 	}
 	Expect(os.Setenv(target.EnvAdminURL, "http://"+bin.Addrs["admin"])).To(Succeed())
+	Expect(os.Setenv(target.EnvURL("admin"), "http://"+bin.Addrs["admin"])).To(Succeed())
 	// The live specs run here exactly as nightly against a sandbox: same code
 	// path, credentials from the environment; only the host is the binary.
 	if os.Getenv(target.EnvRecordDir) == "" { // record for the drift check below

@@ -26,8 +26,8 @@ const (
 )
 
 // Allow is an allow-listed, explained difference. Operation and Where are
-// path.Match patterns ("*" matches one segment of Where, e.g. "/body/*/hash");
-// an empty field matches anything.
+// path.Match patterns ("*" matches one segment of Where, e.g. "body/*/hash";
+// a trailing "/**" matches a whole subtree); an empty field matches anything.
 type Allow struct {
 	Operation string `json:"operation" yaml:"operation"`
 	Kind      string `json:"kind" yaml:"kind"`
@@ -142,9 +142,14 @@ func Compare(a, b Recording, allow []Allow, observe []Observe, now time.Time) Re
 	return r
 }
 
+// match reports whether s fits a path.Match pattern; a pattern ending in
+// "/**" matches that location and everything below it.
 func match(pattern, s string) bool {
 	if pattern == "" || pattern == s {
 		return true
+	}
+	if base, ok := strings.CutSuffix(pattern, "/**"); ok {
+		return match(base, s) || strings.HasPrefix(s, base+"/") && !strings.ContainsAny(base, "*?[")
 	}
 	ok, err := path.Match(pattern, s)
 	return err == nil && ok

@@ -113,3 +113,22 @@ func TestStale(t *testing.T) {
 		t.Fatalf("fresh recording warned: %q", w)
 	}
 }
+
+func TestSubtreePatterns(t *testing.T) {
+	cases := []struct {
+		pattern, where string
+		want           bool
+	}{
+		{"body/Records/**", "body/Records", true},
+		{"body/Records/**", "body/Records/0/Firstname", true},
+		{"body/Records/**", "body/RecordsX", false},
+		{"body/*/hash", "body/primaryAddress/hash", true},
+		{"body/*/hash", "body/a/b/hash", false},
+		{"", "anything", true},
+	}
+	for _, c := range cases {
+		if got := match(c.pattern, c.where); got != c.want {
+			t.Errorf("match(%q, %q) = %v, want %v", c.pattern, c.where, got, c.want)
+		}
+	}
+}

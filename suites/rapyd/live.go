@@ -29,7 +29,7 @@ var _ = Describe("Rapyd live sandbox", Label("rapyd", "live"), Ordered, func() {
 		})
 		Expect(data(api.Do("GET", "/v1/customers/"+id, ""))["id"]).To(Equal(id))
 		Expect(data(api.Do("POST", "/v1/customers/"+id, `{"description":"updated by paysandbox"}`))["description"]).To(Equal("updated by paysandbox"))
-		Expect(api.Do("GET", "/v1/customers?limit=2", "").Status).To(Equal(http.StatusOK))
+		Expect(api.Do("GET", "/v1/customers?limit=1", "").Status).To(Equal(http.StatusOK))
 		Expect(data(api.Do("DELETE", "/v1/customers/"+id, ""))["deleted"]).To(BeTrue())
 		deleted = true
 		rapydError(api.Do("GET", "/v1/customers/"+id, ""), 400, "ERROR_GET_CUSTOMER", "*")
