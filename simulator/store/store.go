@@ -128,7 +128,9 @@ type Repository interface {
 	Get(ctx context.Context, table, tenant, id string) (Record, error)
 	// GetBy returns the rows of tenant whose indexed column ("email",
 	// "ext_key" or "seq") equals value (string, or int64 for seq), in seq
-	// order. Exact, case-sensitive match.
+	// order. Exact, case-sensitive match. Column "name" with a
+	// [2]string{first, last} value matches first_name and last_name
+	// case-insensitively (strings.EqualFold).
 	GetBy(ctx context.Context, table, tenant, column string, value any) ([]Record, error)
 	// Upsert atomically reads (tenant, id), calls fn, and writes what it
 	// returns. created reports whether a new row was inserted. The store

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,7 +28,8 @@ type table struct {
 	extKey  *btree.BTreeG[*Record]
 	created *btree.BTreeG[*Record]
 	bySeq   *btree.BTreeG[*Record]
-	counts  map[string]int // rows per tenant
+	names   *btree.BTreeG[nameEntry] // typed API only (GetBy "name")
+	counts  map[string]int           // rows per tenant
 
 	// analyzed is the row count at the last ANALYZE TABLE (statistics for
 	// the engine's coster).
@@ -80,6 +82,34 @@ func lessSeq(a, b *Record) bool {
 	return a.Seq < b.Seq
 }
 
+// nameEntry is one row in the case-insensitive (tenant, first name, last
+// name) index: key is foldKey(first) + "\x00" + foldKey(last).
+type nameEntry struct {
+	tenant, key string
+	seq         int64
+	r           *Record
+}
+
+func lessName(a, b nameEntry) bool {
+	if a.tenant != b.tenant {
+		return a.tenant < b.tenant
+	}
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	return a.seq < b.seq
+}
+
+// foldKey maps strings that strings.EqualFold considers equal to one key
+// (callers still confirm candidates with EqualFold).
+func foldKey(s string) string { return strings.ToLower(strings.ToUpper(s)) }
+
+func nameKey(first, last string) string { return foldKey(first) + "\x00" + foldKey(last) }
+
+func nameEntryOf(r *Record) nameEntry {
+	return nameEntry{tenant: r.Tenant, key: nameKey(r.FirstName, r.LastName), seq: r.Seq, r: r}
+}
+
 func newTable(name string) *table {
 	t := &table{name: name}
 	t.clear()
@@ -92,6 +122,7 @@ func (t *table) clear() {
 	t.extKey = btree.NewG(degree, lessExt)
 	t.created = btree.NewG(degree, lessCreated)
 	t.bySeq = btree.NewG(degree, lessSeq)
+	t.names = btree.NewG(degree, lessName)
 	t.counts = map[string]int{}
 }
 
@@ -120,6 +151,7 @@ func (t *table) put(old, next *Record) {
 	t.extKey.ReplaceOrInsert(next)
 	t.created.ReplaceOrInsert(next)
 	t.bySeq.ReplaceOrInsert(next)
+	t.names.ReplaceOrInsert(nameEntryOf(next))
 }
 
 func (t *table) unindex(r *Record) {
@@ -128,6 +160,7 @@ func (t *table) unindex(r *Record) {
 	t.extKey.Delete(r)
 	t.created.Delete(r)
 	t.bySeq.Delete(r)
+	t.names.Delete(nameEntryOf(r))
 }
 
 // remove deletes a row; caller holds the write lock.
@@ -178,8 +211,23 @@ func (t *table) getBy(tenant, column string, value any) ([]Record, error) {
 		if r, found := t.bySeq.Get(&Record{Tenant: tenant, Seq: n}); found {
 			out = append(out, *r)
 		}
+	case "name":
+		v, ok := value.([2]string)
+		if !ok {
+			return nil, badQuery("GetBy name wants a [2]string{first, last} value")
+		}
+		key := nameKey(v[0], v[1])
+		t.names.AscendGreaterOrEqual(nameEntry{tenant: tenant, key: key}, func(e nameEntry) bool {
+			if e.tenant != tenant || e.key != key {
+				return false
+			}
+			if strings.EqualFold(e.r.FirstName, v[0]) && strings.EqualFold(e.r.LastName, v[1]) {
+				collect(e.r)
+			}
+			return true
+		})
 	default:
-		return nil, badQuery("GetBy: column %q has no index (use email, ext_key or seq)", column)
+		return nil, badQuery("GetBy: column %q has no index (use email, ext_key, seq or name)", column)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
 	return out, nil

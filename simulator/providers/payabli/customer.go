@@ -232,6 +232,20 @@ func (p *Provider) matchGroup(ctx context.Context, tenant, entry string, g []str
 		}
 		return nil, nil
 	}
+	if len(g) == 2 && ((g[0] == "firstname" && g[1] == "lastname") || (g[0] == "lastname" && g[1] == "firstname")) {
+		// The default second group: answered from the store's
+		// case-insensitive name index instead of a filtered list.
+		recs, err := p.deps.Store.GetBy(ctx, store.TablePayabli, tenant, "name", [2]string{d.value("firstname"), d.value("lastname")})
+		if err != nil {
+			return nil, err
+		}
+		for i := range recs {
+			if doc, err := decode(&recs[i]); err == nil && doc.PaypointEntryname == entry {
+				return &recs[i], nil
+			}
+		}
+		return nil, nil
+	}
 	where := []store.Any{{{Field: "$.PaypointEntryname", Op: store.OpEq, Values: []any{entry}}}}
 	for _, f := range g {
 		path := identifierPath(f)

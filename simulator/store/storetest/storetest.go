@@ -134,6 +134,41 @@ func DescribeRepository(name string, newRepo func() store.Repository) bool {
 			Expect(errors.Is(err, store.ErrBadQuery)).To(BeTrue())
 		})
 
+		It("looks rows up by first and last name, case-insensitively, per tenant, in seq order", func() {
+			named := func(tenant, id, first, last string) store.Record {
+				r := rec(tenant, id, 0, id+"@x", `{}`)
+				r.FirstName, r.LastName = first, last
+				return r
+			}
+			repo.Insert(ctx, tbl, named("t1", "n1", "Ada", "Lovelace"))
+			repo.Insert(ctx, tbl, named("t1", "n2", "ADA", "lovelace"))
+			repo.Insert(ctx, tbl, named("t1", "n3", "Ada", "Byron"))
+			repo.Insert(ctx, tbl, named("t2", "n4", "Ada", "Lovelace"))
+			repo.Insert(ctx, tbl, named("t1", "n5", "Ad", "aLovelace"))
+			got, err := repo.GetBy(ctx, tbl, "t1", "name", [2]string{"ada", "LOVELACE"})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(got).To(HaveLen(2))
+			Expect([]string{got[0].ID, got[1].ID}).To(Equal([]string{"n1", "n2"}))
+			_, _, err = repo.Upsert(ctx, tbl, "t1", "n1", func(cur *store.Record) (store.Record, bool, error) {
+				next := *cur
+				next.LastName = "King"
+				return next, true, nil
+			})
+			Expect(err).NotTo(HaveOccurred())
+			got, _ = repo.GetBy(ctx, tbl, "t1", "name", [2]string{"Ada", "Lovelace"})
+			Expect(got).To(HaveLen(1))
+			Expect(got[0].ID).To(Equal("n2"))
+			got, _ = repo.GetBy(ctx, tbl, "t1", "name", [2]string{"Ada", "King"})
+			Expect(got).To(HaveLen(1))
+			Expect(got[0].ID).To(Equal("n1"))
+			_, err = repo.Delete(ctx, tbl, "t1", "n2")
+			Expect(err).NotTo(HaveOccurred())
+			got, _ = repo.GetBy(ctx, tbl, "t1", "name", [2]string{"Ada", "Lovelace"})
+			Expect(got).To(BeEmpty())
+			_, err = repo.GetBy(ctx, tbl, "t1", "name", "Ada Lovelace")
+			Expect(errors.Is(err, store.ErrBadQuery)).To(BeTrue())
+		})
+
 		It("isolates tenants in every operation", func() {
 			repo.Insert(ctx, tbl, rec("t1", "a", 0, "a@x", `{}`))
 			_, err := repo.Get(ctx, tbl, "t2", "a")
