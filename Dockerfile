@@ -13,6 +13,8 @@ ARG GOPROXY=https://proxy.golang.org,direct
 ENV PATH=/usr/local/go/bin:/go/bin:${PATH} GOPATH=/go GOCACHE=/tmp/gocache GOTOOLCHAIN=local CGO_ENABLED=0 GOPROXY=${GOPROXY}
 WORKDIR /src
 COPY go.mod go.sum ./
+# go.mod replaces go-icu-regex with this in-tree module (see its regex.go).
+COPY simulator/store/icuregex/ simulator/store/icuregex/
 RUN go mod download
 COPY . .
 ARG VERSION=dev

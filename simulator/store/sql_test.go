@@ -224,6 +224,25 @@ var _ = Describe("SQL over the store's tables", Label("store"), func() {
 		Expect(err).To(MatchError(ContainSubstring("already running")))
 	})
 
+	It("evaluates the REGEXP functions (Go regexp stand-in for ICU, positions in characters)", func() {
+		one := func(q string) string {
+			_, rows, err := s.Query(ctx, q)
+			ExpectWithOffset(1, err).NotTo(HaveOccurred(), q)
+			ExpectWithOffset(1, rows).To(HaveLen(1), q)
+			return fmt.Sprint(rows[0][0])
+		}
+		Expect(one("SELECT REGEXP_LIKE('Ada Lovelace', 'love')")).To(Equal("0"))
+		Expect(one("SELECT REGEXP_LIKE('Ada Lovelace', 'love', 'i')")).To(Equal("1"))
+		Expect(one("SELECT 'abc' REGEXP '^a.c$'")).To(Equal("1"))
+		Expect(one("SELECT REGEXP_INSTR('ÄB abc déf', '[a-z]+', 1, 2)")).To(Equal("8"))
+		Expect(one("SELECT REGEXP_INSTR('ÄB abc déf', '[a-z]+', 1, 1, 1)")).To(Equal("7"))
+		Expect(one("SELECT REGEXP_SUBSTR('ÄB abc déf', '[a-z]+', 5)")).To(Equal("bc"))
+		Expect(one("SELECT REGEXP_REPLACE('abc def ghi', '[a-z]', 'X')")).To(Equal("XXX XXX XXX"))
+		Expect(one("SELECT REGEXP_REPLACE('abc def ghi', '([a-z]+)', '<$1>', 1, 2)")).To(Equal("abc <def> ghi"))
+		_, _, err := s.Query(ctx, "SELECT REGEXP_LIKE('x', '(')")
+		Expect(err).To(HaveOccurred(), "an invalid pattern is an error, not a panic")
+	})
+
 	It("lists tables through SHOW TABLES", func() {
 		got := ids("SHOW TABLES")
 		sort.Strings(got)
