@@ -230,14 +230,18 @@ func buildWhere(q Query) (string, error) {
 
 // List implements Repository.
 func (s *Store) List(ctx context.Context, tableName string, q Query) (Page, error) {
-	if _, err := s.table(tableName); err != nil {
+	t, err := s.table(tableName)
+	if err != nil {
 		return Page{}, err
+	}
+	s.refreshStats(ctx, tableName)
+	if page, ok := s.listIndexed(t, q); ok {
+		return page, nil
 	}
 	where, err := buildWhere(q)
 	if err != nil {
 		return Page{}, err
 	}
-	s.refreshStats(ctx, tableName)
 	from := " FROM `" + tableName + "` WHERE " + where
 	_, rows, err := s.Query(ctx, "SELECT COUNT(*)"+from)
 	if err != nil {
