@@ -83,6 +83,9 @@ type Event struct {
 	// filled when Options.Observe is set.
 	Body          []byte
 	BodyTruncated bool
+	// Route is the matched route's template, as reported by RouteTemplate
+	// (empty when no route matched or nothing reported one).
+	Route string
 }
 
 // CaptureLimit bounds the request-body bytes an Event carries.
@@ -141,7 +144,7 @@ func Wrap(next http.Handler, o Options) http.Handler {
 					o.OnPanic(rec, r, http.StatusInternalServerError)
 				}
 			}
-			ev := Event{RequestID: id, Status: rec.statusOr200(), Bytes: rec.bytes, Duration: time.Since(start), Start: start}
+			ev := Event{RequestID: id, Status: rec.statusOr200(), Bytes: rec.bytes, Duration: time.Since(start), Start: start, Route: rec.route}
 			if logger.Enabled(r.Context(), slog.LevelInfo) {
 				logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 					slog.String("request_id", id), slog.String("method", r.Method),
@@ -184,6 +187,20 @@ type recorder struct {
 	status int
 	bytes  int
 	wrote  bool
+	route  string
+}
+
+// RouteTemplate returns router middleware that reports the matched route's
+// template to Wrap's Event (so metrics need no second routing pass).
+func RouteTemplate(template func(*http.Request) string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if rec, ok := w.(*recorder); ok {
+				rec.route = template(r)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 func (r *recorder) WriteHeader(code int) {

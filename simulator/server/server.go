@@ -218,14 +218,29 @@ func (s *Server) observer(p provider.Provider) func(*http.Request, httpx.Event) 
 	} else if mr, ok := p.Handler().(*mux.Router); ok {
 		router = mr
 	}
+	if router != nil {
+		router.Use(httpx.RouteTemplate(func(r *http.Request) string {
+			if rt := mux.CurrentRoute(r); rt != nil {
+				if t, err := rt.GetPathTemplate(); err == nil {
+					return t
+				}
+			}
+			return ""
+		}))
+	}
 	name := p.Name()
 	ring := s.journal.Ring(name)
 	return func(r *http.Request, ev httpx.Event) {
-		route := "unmatched"
-		var m mux.RouteMatch
-		if router != nil && router.Match(r, &m) && m.Route != nil {
-			if t, err := m.Route.GetPathTemplate(); err == nil {
-				route = t
+		route := ev.Route
+		if route == "" {
+			// Answered before routing (e.g. Rapyd's signature check) or
+			// unmatched: ask the router, off the common path.
+			route = "unmatched"
+			var m mux.RouteMatch
+			if router != nil && router.Match(r, &m) && m.Route != nil {
+				if t, err := m.Route.GetPathTemplate(); err == nil {
+					route = t
+				}
 			}
 		}
 		s.metrics.Observe(name, route, ev.Status, ev.Duration)

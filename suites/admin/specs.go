@@ -95,6 +95,16 @@ var _ = Describe("admin and operations", Label("admin"), func() {
 		Expect(text).To(ContainSubstring(`paysandbox_requests_total{provider="rebilly",route="/customers/{id}",status="201"}`))
 		Expect(text).To(ContainSubstring(`paysandbox_request_duration_seconds_bucket{provider="rebilly",route="/customers/{id}",le="0.001"}`))
 		Expect(text).To(MatchRegexp(`paysandbox_customers\{provider="rebilly"\} [1-9]`))
+		// Every provider labels by template, also when a request is rejected
+		// before routing (Rapyd checks the signature first).
+		pay := target.For("payabli").Do(target.Request{Method: "GET", Path: "/Customer/999999999",
+			Header: http.Header{"requestToken": {key}}, NoContract: true})
+		Expect(pay.Status).To(Equal(http.StatusBadRequest))
+		rap := target.For("rapyd").Do(target.Request{Method: "GET", Path: "/v1/customers/cus_x", NoContract: true})
+		Expect(rap.Status).To(Equal(http.StatusBadRequest))
+		text = string(get(adm, "/metrics").Body)
+		Expect(text).To(ContainSubstring(`paysandbox_requests_total{provider="payabli",route="/api/Customer/{customerId}",status="400"}`))
+		Expect(text).To(ContainSubstring(`paysandbox_requests_total{provider="rapyd",route="/v1/customers/{customer}",status="400"}`))
 		Expect(text).To(ContainSubstring(`paysandbox_customers{provider="payabli"}`))
 		Expect(text).NotTo(ContainSubstring(id), "no ids in labels: routes are templates")
 	})

@@ -98,9 +98,9 @@ func withHash(raw json.RawMessage) json.RawMessage {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		kb, _ := json.Marshal(k)
-		b.Write(kb)
-		b.WriteByte(':')
+		b.WriteByte('"')
+		b.WriteString(k) // plain ASCII names: no escaping needed
+		b.WriteString(`":`)
 		v, ok := in[k]
 		switch {
 		case ok && (k == "phoneNumbers" || k == "emails"):

@@ -65,8 +65,10 @@ func decodeBody(body []byte) (map[string]json.RawMessage, []invalidField) {
 	if dec.More() {
 		return nil, []invalidField{{Field: "body", Message: "Malformed JSON: unexpected data after the object."}}
 	}
-	if dup := duplicateKey(trimmed); dup != "" {
-		return nil, []invalidField{{Field: dup, Message: "Duplicate member " + strconv.Quote(dup) + "."}}
+	if mayRepeatKeys(trimmed) {
+		if dup := duplicateKey(trimmed); dup != "" {
+			return nil, []invalidField{{Field: dup, Message: "Duplicate member " + strconv.Quote(dup) + "."}}
+		}
 	}
 	return obj, nil
 }
@@ -77,6 +79,73 @@ func asTypeError(err error, target **json.UnmarshalTypeError) bool {
 		*target = te
 	}
 	return ok
+}
+
+// mayRepeatKeys is duplicateKey's fast pre-check over one valid JSON value,
+// without allocating per token: false means no object repeats a member
+// name. It answers true when two raw names of one object are equal or a
+// name contains an escape (which only the exact check can compare).
+func mayRepeatKeys(body []byte) bool {
+	type frame struct {
+		obj, wantKey bool
+		keys         [][]byte
+		set          map[string]struct{}
+	}
+	var stack []frame
+	for i := 0; i < len(body); i++ {
+		switch body[i] {
+		case '{':
+			stack = append(stack, frame{obj: true, wantKey: true})
+		case '[':
+			stack = append(stack, frame{})
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		case ',':
+			if n := len(stack); n > 0 && stack[n-1].obj {
+				stack[n-1].wantKey = true
+			}
+		case '"':
+			start, escaped := i+1, false
+			for i++; i < len(body) && body[i] != '"'; i++ {
+				if body[i] == '\\' {
+					escaped = true
+					i++
+				}
+			}
+			n := len(stack)
+			if n == 0 || !stack[n-1].obj || !stack[n-1].wantKey {
+				continue
+			}
+			f := &stack[n-1]
+			f.wantKey = false
+			if escaped {
+				return true
+			}
+			key := body[start:min(i, len(body))]
+			if f.set != nil {
+				if _, dup := f.set[string(key)]; dup {
+					return true
+				}
+				f.set[string(key)] = struct{}{}
+				continue
+			}
+			for _, k := range f.keys {
+				if bytes.Equal(k, key) {
+					return true
+				}
+			}
+			f.keys = append(f.keys, key)
+			if len(f.keys) > 16 {
+				f.set = make(map[string]struct{}, 2*len(f.keys))
+				for _, k := range f.keys {
+					f.set[string(k)] = struct{}{}
+				}
+			}
+		}
+	}
+	return false
 }
 
 // duplicateKey returns the dotted path of the first member that appears twice
