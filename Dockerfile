@@ -18,7 +18,15 @@ COPY simulator/store/icuregex/ simulator/store/icuregex/
 RUN go mod download
 COPY . .
 ARG VERSION=dev
-RUN go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/paysandbox ./simulator/cmd/paysandbox
+# PACK=1 (default): ship the binary zstd-compressed inside a small
+# self-extracting entry point (simulator/cmd/paysandbox-packed): ~15 MB image
+# instead of ~60 MB, ~0.1 s more per start. PACK=0 ships the plain binary.
+ARG PACK=1
+RUN go build -trimpath -ldflags "-s -w -X main.version=${VERSION}" -o /out/paysandbox.full ./simulator/cmd/paysandbox \
+ && if [ "${PACK}" = "1" ]; then \
+      go run ./scripts/pack -in /out/paysandbox.full -out simulator/cmd/paysandbox-packed/payload.zst \
+      && go build -tags packed -trimpath -ldflags "-s -w" -o /out/paysandbox ./simulator/cmd/paysandbox-packed; \
+    else mv /out/paysandbox.full /out/paysandbox; fi
 
 FROM ${RUNTIME_IMAGE}
 COPY --from=build /out/paysandbox /paysandbox

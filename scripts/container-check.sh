@@ -39,7 +39,7 @@ if [ "${LOCAL_BASE:-auto}" = 1 ] || { [ "${LOCAL_BASE:-auto}" = auto ] && ! "${e
   mkdir -p "$work/builder/bin" "$work/builder/usr/local" "$work/builder/tmp" "$work/builder/etc/ssl/certs" "$work/builder/go"
   cp -a "$goroot" "$work/builder/usr/local/go"
   cp "$busybox" "$work/builder/bin/busybox"
-  for tool in sh mkdir cp rm ls cat env; do ln -sf busybox "$work/builder/bin/$tool"; done
+  for tool in sh mkdir cp mv rm ls cat env; do ln -sf busybox "$work/builder/bin/$tool"; done
   cp /etc/ssl/certs/ca-certificates.crt "$work/builder/etc/ssl/certs/"
   chmod 1777 "$work/builder/tmp"
   tar -C "$work/builder" -cf "$work/builder.tar" .

@@ -1,5 +1,6 @@
 // Package admin serves the operations/admin listener: liveness, readiness,
-// Prometheus metrics, state reset, the request journal and state dumps.
+// Prometheus metrics, state reset, seeding, the request journal and state
+// dumps.
 package admin
 
 import (
@@ -27,12 +28,19 @@ type Deps struct {
 	Tables  map[string]string
 	Journal *journal.Journal
 	Metrics http.Handler
+	// Seeders are the providers POST /seed can seed, by name.
+	Seeders map[string]SeedTarget
+	// MaxBodyBytes bounds a posted seed document (default 32 MiB).
+	MaxBodyBytes int64
 }
 
 type api struct{ Deps }
 
 // New returns the admin handler.
 func New(d Deps) http.Handler {
+	if d.MaxBodyBytes <= 0 {
+		d.MaxBodyBytes = 32 << 20
+	}
 	a := &api{d}
 	r := mux.NewRouter()
 	r.HandleFunc("/healthz", func(w http.ResponseWriter, _ *http.Request) {
@@ -43,6 +51,7 @@ func New(d Deps) http.Handler {
 		r.Handle("/metrics", d.Metrics).Methods(http.MethodGet)
 	}
 	r.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
+	r.HandleFunc("/seed", a.seed).Methods(http.MethodPost)
 	r.HandleFunc("/journal/{provider}", a.journalFind).Methods(http.MethodGet)
 	r.HandleFunc("/journal/{provider}", a.journalClear).Methods(http.MethodDelete)
 	r.HandleFunc("/state", a.state).Methods(http.MethodGet)

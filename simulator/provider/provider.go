@@ -63,3 +63,13 @@ func SecretTenant(prefix, secret string) string {
 	sum := sha256.Sum256([]byte(secret))
 	return prefix + hex.EncodeToString(sum[:8])
 }
+
+// Seeder is implemented by providers that can be seeded through the admin
+// API (POST /seed) and `serve --seed FILE`. SeedRequest returns the
+// provider request that creates one customer for the account described by
+// account (the provider's own credential names, e.g. "apiKey"); the admin
+// API serves it through the provider's handler, so seeded customers pass the
+// same validation, identifiers and envelopes as an app's requests.
+type Seeder interface {
+	SeedRequest(account map[string]string, customer []byte) (*http.Request, error)
+}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -57,6 +58,9 @@ type Config struct {
 
 	JournalSize int
 
+	// Seed lists seed documents (files) applied at start, as POST /seed.
+	Seed []string
+
 	Rebilly rebilly.Config
 	Payabli payabli.Config
 	Rapyd   rapyd.Config
@@ -101,6 +105,7 @@ func (c *Config) Register(s *config.Set) {
 	s.String(&c.MySQLAddr, "mysql-addr", "PAYSANDBOX_MYSQL_ADDR", "mysql.addr", "MySQL wire-protocol inspection listener, e.g. 127.0.0.1:3306 (off when empty)")
 	s.Bool(&c.MySQLWritable, "mysql-writable", "PAYSANDBOX_MYSQL_WRITABLE", "mysql.writable", "allow writes through the inspection listener")
 	s.Int(&c.JournalSize, "journal-size", "PAYSANDBOX_JOURNAL_SIZE", "admin.journalSize", "requests kept per provider in the admin journal")
+	s.List(&c.Seed, "seed", "PAYSANDBOX_SEED", "seed", "seed documents (JSON files, comma list) loaded at start; same format as POST /seed")
 	c.Rebilly.Register(s)
 	c.Payabli.Register(s)
 	c.Rapyd.Register(s)
@@ -204,9 +209,41 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		s.handlers[p.Name()] = httpx.Wrap(p.Handler(), httpx.Options{Provider: p.Name(), Logger: logger,
 			OnPanic: p.PanicError, Observe: s.observer(p)})
 	}
-	adm := admin.New(admin.Deps{Store: st, Logger: logger, Ready: s.ready, Tables: tables, Journal: s.journal, Metrics: s.metrics.Handler()})
+	seeders := map[string]admin.SeedTarget{}
+	for _, p := range []provider.Provider{reb, pay, rap} {
+		if sd, ok := p.(provider.Seeder); ok {
+			seeders[p.Name()] = admin.SeedTarget{Seeder: sd, Handler: p.Handler()}
+		}
+	}
+	adm := admin.New(admin.Deps{Store: st, Logger: logger, Ready: s.ready, Tables: tables, Journal: s.journal,
+		Metrics: s.metrics.Handler(), Seeders: seeders})
 	s.handlers[Admin] = httpx.Wrap(adm, httpx.Options{Provider: Admin, Logger: logger, OnPanic: admin.PanicError})
+	for _, file := range cfg.Seed {
+		if err := seedFile(file, seeders); err != nil {
+			return nil, err
+		}
+		logger.Info("seeded from file", "file", file)
+	}
 	return s, nil
+}
+
+// seedFile applies one seed document at start; any rejected customer stops
+// the start with the provider's answer.
+func seedFile(file string, seeders map[string]admin.SeedTarget) error {
+	doc, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	rep, err := admin.Seed(doc, seeders)
+	if err != nil {
+		return fmt.Errorf("seed %s: %w", file, err)
+	}
+	for _, r := range rep.Results {
+		if !r.Seeded {
+			return fmt.Errorf("seed %s: %s group %d customer %d: status %d %s%s", file, r.Provider, r.Group, r.Index, r.Status, r.Error, r.Response)
+		}
+	}
+	return nil
 }
 
 // observer feeds the request journal and the metrics of one provider. The
