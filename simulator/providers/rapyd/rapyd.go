@@ -128,6 +128,9 @@ func (p *Provider) PanicError(w http.ResponseWriter, _ *http.Request, status int
 
 func (p *Provider) routes() *mux.Router {
 	r := mux.NewRouter()
+	// Route the path as sent: no 301 to a "cleaned" path (a provider
+	// answers dot segments and double slashes with its own error).
+	r.SkipClean(true)
 	r.HandleFunc("/v1/customers", p.createCustomer).Methods(http.MethodPost)
 	r.HandleFunc("/v1/customers", p.listCustomers).Methods(http.MethodGet)
 	r.HandleFunc("/v1/customers/{customer}", p.getCustomer).Methods(http.MethodGet)

@@ -127,6 +127,9 @@ func (p *Provider) PanicError(w http.ResponseWriter, r *http.Request, status int
 
 func (p *Provider) routes() *mux.Router {
 	r := mux.NewRouter()
+	// Route the path as sent: no 301 to a "cleaned" path (a provider
+	// answers dot segments and double slashes with its own error).
+	r.SkipClean(true)
 	for _, prefix := range []string{"", "/organizations/{organizationId}"} {
 		sub := r.PathPrefix(prefix).Subrouter()
 		if prefix == "" {
