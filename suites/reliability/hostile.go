@@ -108,7 +108,7 @@ var specs = []providerSpec{
 			"sort=nope": 422, "filter=nope:1": 422, "filter=createdTime:yesterday..": 422, "limit=99999999999999999999": 422},
 	},
 	{
-		name:       "payabli",
+		name: "payabli",
 		valid: map[string]any{"firstname": "Ada", "lastname": "Lovelace", "city": "London", "company": "Engines",
 			"address1": "12 St James's Square", "state": "LDN", "zip": "SW1Y 4JH", "phone": "5555555555"},
 		textFields: []string{"firstname", "lastname", "company", "address", "address1", "city", "shippingaddress", "shippingcity"},
@@ -128,7 +128,7 @@ var specs = []providerSpec{
 		},
 		unknownOK: true, dupKeys: http.StatusOK, badUTF8: http.StatusOK,
 		notFound: http.StatusBadRequest, badID: http.StatusBadRequest,
-		list:    "/Query/customers/%s",
+		list: "/Query/customers/%s",
 		// Documented choices (known unknown list-defaults): negative fromRecord
 		// counts from 0, limitRecord <= 0 means all, unknown fields and sorts
 		// are ignored; unparsable numbers and dates, and exportFormat, are 400.
@@ -136,7 +136,7 @@ var specs = []providerSpec{
 			"exportFormat=csv": 400, "limitRecord=-1": 200, "fromRecord=-1": 200, "sortBy=sideways(x)": 200, "nosuchfield(eq)=1": 200},
 	},
 	{
-		name:       "rapyd",
+		name: "rapyd",
 		valid: map[string]any{"name": "Ada Lovelace", "description": "analytical engines", "metadata": map[string]any{"k": "v", "n": 1},
 			"invoice_prefix": "ADA-"},
 		textFields: []string{"name", "description", "business_vat_id", "invoice_prefix"},
