@@ -105,6 +105,9 @@ var _ = Describe("seeding", Label("admin", "seed"), func() {
 		Expect(rep.Results[1].Status).To(Equal(http.StatusOK), "rebilly second PUT is an update")
 		got = reb.Do(target.Request{Method: "GET", Path: "/customers/" + rebID, Header: http.Header{"REB-APIKEY": {rebKey}}})
 		Expect(got.Object()["revision"]).To(Equal(json.Number("2")))
+		// The journal filter does find the app's own PUT of that id.
+		Expect(rebillyPut(reb, rebKey, rebID, `{}`).Status).To(Equal(http.StatusOK))
+		Expect(get(adm, "/journal/rebilly?method=PUT&path=/customers/"+rebID).Object()["count"]).To(Equal(json.Number("1")))
 	})
 
 	It("reports each customer the provider rejects with its own answer and keeps the others", func() {
