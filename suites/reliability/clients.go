@@ -90,7 +90,7 @@ func (a account) create(tag string) string {
 	GinkgoHelper()
 	switch a.provider {
 	case "rebilly":
-		id := target.Unique("rel-" + tag + "-")
+		id := target.Unique("rel-")
 		r := a.do("PUT", "/customers/"+id, []byte(`{"primaryAddress":{"firstName":"Rel","lastName":"`+tag+`"}}`))
 		Expect(r.Status).To(Equal(http.StatusCreated), string(r.Body))
 		return id
