@@ -33,14 +33,22 @@ type result struct {
 	Ratio     float64        `json:"ratioToBaseline,omitempty"`
 }
 
-// attack runs a closed loop of o.conns workers for d and returns metrics.
-func attack(o options, tr vegeta.Targeter, d time.Duration, name string) *vegeta.Metrics {
-	atk := vegeta.NewAttacker(
+// newAttacker is a closed loop of o.conns workers, one connection each.
+func newAttacker(o options) *vegeta.Attacker {
+	return vegeta.NewAttacker(
 		vegeta.Workers(uint64(o.conns)), vegeta.MaxWorkers(uint64(o.conns)),
 		vegeta.Connections(o.conns), vegeta.MaxConnections(o.conns),
 		vegeta.KeepAlive(true), vegeta.HTTP2(false), vegeta.MaxBody(0),
 		vegeta.Timeout(10*time.Second), vegeta.Redirects(vegeta.NoFollow),
 	)
+}
+
+// attack runs a closed loop of o.conns workers for d and returns metrics.
+func attack(o options, tr vegeta.Targeter, d time.Duration, name string) *vegeta.Metrics {
+	return attackWith(newAttacker(o), tr, d, name)
+}
+
+func attackWith(atk *vegeta.Attacker, tr vegeta.Targeter, d time.Duration, name string) *vegeta.Metrics {
 	var m vegeta.Metrics
 	for res := range atk.Attack(tr, vegeta.Rate{Freq: 0}, d, name) {
 		m.Add(res)

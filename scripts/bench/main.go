@@ -42,7 +42,7 @@ type options struct {
 	starts    int
 	others    []other
 	simArgs   []string
-	skipBuild bool
+	soak      time.Duration
 }
 
 func main() {
@@ -62,6 +62,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "docs/bench", "directory for results.json, results.md and throughput.svg (empty: none)")
 	flag.IntVar(&o.starts, "starts", 5, "times to start the simulator with an empty store to time start-to-ready")
 	flag.StringVar(&simArgs, "sim-args", "", "extra space-separated arguments for `paysandbox serve`")
+	flag.DurationVar(&o.soak, "soak", 0, "instead of the benchmark: preload the first -sizes entry, then run a mixed load this long and report memory and goroutines (scripts/soak.sh)")
 	flag.Var(&others, "other", "another server to drive side by side: 'label|METHOD|URL|BODY|Header: v;Header: v' (repeatable)")
 	flag.Usage = func() {
 		fmt.Fprintf(os.Stderr, "Usage: scripts/bench.sh [flags]\n\n")
@@ -165,6 +166,12 @@ func run(o options) error {
 	baseURLs := map[string]string{"rebilly": base.url, "payabli": base.url, "rapyd": base.url}
 	pop := &population{}
 	simScen, baseScen := scenarios(simURLs), scenarios(baseURLs)
+	if o.soak > 0 {
+		if err := preload(simURLs, pop, o.sizes[0]); err != nil {
+			return fmt.Errorf("preload: %w", err)
+		}
+		return soak(o, sim, simScen, pop, o.soak)
+	}
 	for _, size := range o.sizes {
 		start := time.Now()
 		if err := preload(simURLs, pop, size); err != nil {
