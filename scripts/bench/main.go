@@ -32,17 +32,17 @@ import (
 )
 
 type options struct {
-	conns     int
-	duration  time.Duration
-	warmup    time.Duration
-	sizes     []int
-	only      map[string]bool
-	bin       string
-	out       string
-	starts    int
-	others    []other
-	simArgs   []string
-	soak      time.Duration
+	conns    int
+	duration time.Duration
+	warmup   time.Duration
+	sizes    []int
+	only     map[string]bool
+	bin      string
+	out      string
+	starts   int
+	others   []other
+	simArgs  []string
+	soak     time.Duration
 }
 
 func main() {
