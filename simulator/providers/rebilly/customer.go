@@ -259,6 +259,13 @@ func (p *Provider) render(rec store.Record, selfBase string) (customerOut, error
 	if err := json.Unmarshal(rec.Doc, &d); err != nil {
 		return customerOut{}, err
 	}
+	return p.renderDoc(rec, &d, selfBase), nil
+}
+
+// renderDoc is render for a doc already in hand (the one a write just
+// stored: rec.Doc is its encoding, so decoding it again would give d back;
+// FuzzRebillyPut checks a PUT's answer is byte-identical to the next GET's).
+func (p *Provider) renderDoc(rec store.Record, d *doc, selfBase string) customerOut {
 	email, first, last := d.mirror()
 	out := customerOut{
 		ID: rec.ID, Email: email, FirstName: first, LastName: last, WebsiteID: d.WebsiteID,
@@ -276,7 +283,7 @@ func (p *Provider) render(rec store.Record, selfBase string) (customerOut, error
 	if out.NotificationEmails == nil {
 		out.NotificationEmails = []string{}
 	}
-	return out, nil
+	return out
 }
 
 func (p *Provider) formatTime(t time.Time) string { return t.UTC().Format(p.timeFmt) }

@@ -39,11 +39,17 @@ func base(r *http.Request, c caller) string {
 	return "http://" + r.Host + c.prefix
 }
 
-func (p *Provider) writeCustomer(w http.ResponseWriter, r *http.Request, c caller, status int, rec store.Record) {
-	out, err := p.render(rec, base(r, c))
-	if err != nil {
-		p.PanicError(w, r, http.StatusInternalServerError)
-		return
+// writeCustomer answers with rec; d, when not nil, is rec's decoded doc.
+func (p *Provider) writeCustomer(w http.ResponseWriter, r *http.Request, c caller, status int, rec store.Record, d *doc) {
+	var out customerOut
+	if d != nil {
+		out = p.renderDoc(rec, d, base(r, c))
+	} else {
+		var err error
+		if out, err = p.render(rec, base(r, c)); err != nil {
+			p.PanicError(w, r, http.StatusInternalServerError)
+			return
+		}
 	}
 	if status == http.StatusCreated {
 		w.Header().Set("Location", base(r, c)+"/customers/"+rec.ID)
@@ -80,7 +86,7 @@ func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c call
 		p.storeError(w, r, err)
 		return
 	}
-	p.writeCustomer(w, r, c, http.StatusCreated, rec)
+	p.writeCustomer(w, r, c, http.StatusCreated, rec, &d)
 }
 
 // putCustomer: PUT /customers/{id} upsert → 201 when new, 200 when it
@@ -96,9 +102,10 @@ func (p *Provider) putCustomer(w http.ResponseWriter, r *http.Request, c caller)
 		return
 	}
 	now := p.deps.Now().UTC()
+	var d doc
 	rec, created, err := p.deps.Store.Upsert(r.Context(), store.TableRebilly, c.tenant, id,
 		func(cur *store.Record) (store.Record, bool, error) {
-			var d doc
+			d = doc{}
 			next := store.Record{Tenant: c.tenant, ID: id, Created: now, Updated: now, Revision: 1}
 			if cur != nil {
 				if err := json.Unmarshal(cur.Doc, &d); err != nil {
@@ -122,7 +129,7 @@ func (p *Provider) putCustomer(w http.ResponseWriter, r *http.Request, c caller)
 	if created {
 		status = http.StatusCreated
 	}
-	p.writeCustomer(w, r, c, status, rec)
+	p.writeCustomer(w, r, c, status, rec, &d)
 }
 
 func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request, c caller) {
@@ -136,7 +143,7 @@ func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request, c caller)
 		p.storeError(w, r, err)
 		return
 	}
-	p.writeCustomer(w, r, c, http.StatusOK, rec)
+	p.writeCustomer(w, r, c, http.StatusOK, rec, nil)
 }
 
 // listCustomers: GET /customers → bare array + Pagination-* headers.

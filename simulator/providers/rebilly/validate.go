@@ -84,7 +84,8 @@ func asTypeError(err error, target **json.UnmarshalTypeError) bool {
 // mayRepeatKeys is duplicateKey's fast pre-check over one valid JSON value,
 // without allocating per token: false means no object repeats a member
 // name. It answers true when two raw names of one object are equal or a
-// name contains an escape (which only the exact check can compare).
+// name contains an escape or invalid UTF-8 (which only the exact check can
+// compare).
 func mayRepeatKeys(body []byte) bool {
 	type frame struct {
 		obj, wantKey bool
@@ -120,10 +121,12 @@ func mayRepeatKeys(body []byte) bool {
 			}
 			f := &stack[n-1]
 			f.wantKey = false
-			if escaped {
+			key := body[start:min(i, len(body))]
+			if escaped || !utf8.Valid(key) {
+				// escapes and invalid UTF-8 (which decodes to U+FFFD) can make
+				// different raw names equal: leave it to the exact check
 				return true
 			}
-			key := body[start:min(i, len(body))]
 			if f.set != nil {
 				if _, dup := f.set[string(key)]; dup {
 					return true
