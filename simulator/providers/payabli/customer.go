@@ -2,6 +2,7 @@ package payabli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -226,7 +227,7 @@ func (p *Provider) matchGroup(ctx context.Context, tenant, entry string, g []str
 			return nil, err
 		}
 		for i := range recs {
-			if doc, err := decode(&recs[i]); err == nil && doc.PaypointEntryname == entry {
+			if entryOf(&recs[i]) == entry {
 				return &recs[i], nil
 			}
 		}
@@ -240,7 +241,7 @@ func (p *Provider) matchGroup(ctx context.Context, tenant, entry string, g []str
 			return nil, err
 		}
 		for i := range recs {
-			if doc, err := decode(&recs[i]); err == nil && doc.PaypointEntryname == entry {
+			if entryOf(&recs[i]) == entry {
 				return &recs[i], nil
 			}
 		}
@@ -263,6 +264,18 @@ func (p *Provider) matchGroup(ctx context.Context, tenant, entry string, g []str
 		return nil, err
 	}
 	return &page.Records[0], nil
+}
+
+// entryOf is the paypoint entry a stored customer belongs to ("" when the
+// document cannot be read), without decoding the whole record.
+func entryOf(rec *store.Record) string {
+	var d struct {
+		PaypointEntryname string `json:"PaypointEntryname"`
+	}
+	if json.Unmarshal(rec.Doc, &d) != nil {
+		return ""
+	}
+	return d.PaypointEntryname
 }
 
 // identifierPath maps an identifier field to a store field ("" = unusable).
