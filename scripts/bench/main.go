@@ -43,6 +43,7 @@ type options struct {
 	others   []other
 	simArgs  []string
 	soak     time.Duration
+	profile  string
 }
 
 func main() {
@@ -62,6 +63,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "docs/bench", "directory for results.json, results.md and throughput.svg (empty: none)")
 	flag.IntVar(&o.starts, "starts", 5, "times to start the simulator with an empty store to time start-to-ready")
 	flag.StringVar(&simArgs, "sim-args", "", "extra space-separated arguments for `paysandbox serve`")
+	flag.StringVar(&o.profile, "profile", "", "directory: run the simulator with --pprof and save a CPU profile of every scenario at the largest size, plus a heap profile")
 	flag.DurationVar(&o.soak, "soak", 0, "instead of the benchmark: preload the first -sizes entry, then run a mixed load this long and report memory and goroutines (scripts/soak.sh)")
 	flag.Var(&others, "other", "another server to drive side by side: 'label|METHOD|URL|BODY|Header: v;Header: v' (repeatable)")
 	flag.Usage = func() {
@@ -86,6 +88,9 @@ func main() {
 		}
 	}
 	o.simArgs = strings.Fields(simArgs)
+	if o.profile != "" {
+		o.simArgs = append(o.simArgs, "--pprof")
+	}
 	for _, s := range others {
 		ot, err := parseOther(s)
 		if err != nil {
@@ -185,7 +190,19 @@ func run(o options) error {
 			if o.only != nil && !o.only[sc.name] {
 				continue
 			}
+			var prof chan error
+			if o.profile != "" && size == o.sizes[len(o.sizes)-1] {
+				prof = make(chan error, 1)
+				go func() {
+					prof <- sim.saveProfile(o, "profile?seconds="+strconv.Itoa(max(1, int(o.duration.Seconds())-1)), sc.name+".cpu.pprof")
+				}()
+			}
 			s := measure(o, sc, pop, "paysandbox")
+			if prof != nil {
+				if err := <-prof; err != nil {
+					return err
+				}
+			}
 			s.Stored = size
 			b := measure(o, baseScen[i], pop, "baseline")
 			b.Stored = size
@@ -196,6 +213,12 @@ func run(o options) error {
 			logf("%-22s %7d stored: %8.0f req/s p50 %6.2f ms p99 %6.2f ms errors %d | baseline %8.0f req/s | ratio %.2fx",
 				sc.name, size, s.ReqPerSec, s.P50ms, s.P99ms, s.Errors, b.ReqPerSec, s.Ratio)
 		}
+	}
+	if o.profile != "" {
+		if err := sim.saveProfile(o, "heap", "heap.pprof"); err != nil {
+			return err
+		}
+		logf("profiles in %s (go tool pprof -top %s/<scenario>.cpu.pprof)", o.profile, o.profile)
 	}
 	for _, ot := range o.others {
 		r := measureOther(o, ot)
@@ -412,4 +435,28 @@ func serveBaseline(addr string) {
 		slog.Error("baseline", "err", err)
 		os.Exit(1)
 	}
+}
+
+// saveProfile fetches /debug/pprof/<what> from the simulator into o.profile.
+func (p *process) saveProfile(o options, what, file string) error {
+	if err := os.MkdirAll(o.profile, 0o755); err != nil {
+		return err
+	}
+	resp, err := http.Get(p.admin + "/debug/pprof/" + what)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("pprof %s: %s", what, resp.Status)
+	}
+	f, err := os.Create(filepath.Join(o.profile, file))
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, resp.Body); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/http/pprof"
 	"sort"
 	"strconv"
 	"time"
@@ -32,6 +33,8 @@ type Deps struct {
 	Seeders map[string]SeedTarget
 	// MaxBodyBytes bounds a posted seed document (default 32 MiB).
 	MaxBodyBytes int64
+	// Pprof mounts net/http/pprof under /debug/pprof/ (off by default).
+	Pprof bool
 }
 
 type api struct{ Deps }
@@ -52,6 +55,13 @@ func New(d Deps) http.Handler {
 	}
 	r.HandleFunc("/reset", a.reset).Methods(http.MethodPost)
 	r.HandleFunc("/seed", a.seed).Methods(http.MethodPost)
+	if d.Pprof {
+		r.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		r.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		r.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		r.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		r.PathPrefix("/debug/pprof/").HandlerFunc(pprof.Index)
+	}
 	r.HandleFunc("/journal/{provider}", a.journalFind).Methods(http.MethodGet)
 	r.HandleFunc("/journal/{provider}", a.journalClear).Methods(http.MethodDelete)
 	r.HandleFunc("/state", a.state).Methods(http.MethodGet)

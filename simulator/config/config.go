@@ -106,10 +106,15 @@ func (s *Set) Load(args []string, getenv func(string) string, out io.Writer, nam
 	var fromFlags []pending
 	for _, f := range s.fields {
 		f := f
-		fs.Func(f.Flag, f.Help, func(v string) error {
+		record := func(v string) error {
 			fromFlags = append(fromFlags, pending{f, v})
 			return nil
-		})
+		}
+		if _, isBool := f.val.(*boolValue); isBool {
+			fs.BoolFunc(f.Flag, f.Help, record) // --flag alone means true
+		} else {
+			fs.Func(f.Flag, f.Help, record)
+		}
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {

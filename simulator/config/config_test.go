@@ -130,3 +130,23 @@ func TestHelpListsEveryFlagWithEnvAndDefault(t *testing.T) {
 		t.Errorf("usage lacks the default of demo-addr:\n%s", out.String())
 	}
 }
+
+func TestBoolFlagsTakeNoValue(t *testing.T) {
+	s := settings{}
+	if err := newSet(&s).Load([]string{"--demo-enabled", "--demo-addr", ":9"}, env(nil), &bytes.Buffer{}, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if !s.enabled || s.addr != ":9" {
+		t.Errorf("--demo-enabled alone: enabled=%v addr=%q", s.enabled, s.addr)
+	}
+	s = settings{}
+	if err := newSet(&s).Load([]string{"--demo-enabled=false"}, env(map[string]string{"DEMO_ENABLED": "true"}), &bytes.Buffer{}, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if s.enabled {
+		t.Error("--demo-enabled=false did not override the environment")
+	}
+	if err := newSet(&s).Load([]string{"--demo-enabled=maybe"}, env(nil), &bytes.Buffer{}, "t"); err == nil {
+		t.Error("--demo-enabled=maybe accepted")
+	}
+}

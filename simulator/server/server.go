@@ -60,6 +60,8 @@ type Config struct {
 
 	// Seed lists seed documents (files) applied at start, as POST /seed.
 	Seed []string
+	// Pprof serves net/http/pprof on the admin listener.
+	Pprof bool
 
 	Rebilly rebilly.Config
 	Payabli payabli.Config
@@ -105,6 +107,7 @@ func (c *Config) Register(s *config.Set) {
 	s.String(&c.MySQLAddr, "mysql-addr", "PAYSANDBOX_MYSQL_ADDR", "mysql.addr", "MySQL wire-protocol inspection listener, e.g. 127.0.0.1:3306 (off when empty)")
 	s.Bool(&c.MySQLWritable, "mysql-writable", "PAYSANDBOX_MYSQL_WRITABLE", "mysql.writable", "allow writes through the inspection listener")
 	s.Int(&c.JournalSize, "journal-size", "PAYSANDBOX_JOURNAL_SIZE", "admin.journalSize", "requests kept per provider in the admin journal")
+	s.Bool(&c.Pprof, "pprof", "PAYSANDBOX_PPROF", "admin.pprof", "serve Go profiles (net/http/pprof) under /debug/pprof/ on the admin listener")
 	s.List(&c.Seed, "seed", "PAYSANDBOX_SEED", "seed", "seed documents (JSON files, comma list) loaded at start; same format as POST /seed")
 	c.Rebilly.Register(s)
 	c.Payabli.Register(s)
@@ -216,7 +219,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		}
 	}
 	adm := admin.New(admin.Deps{Store: st, Logger: logger, Ready: s.ready, Tables: tables, Journal: s.journal,
-		Metrics: s.metrics.Handler(), Seeders: seeders})
+		Metrics: s.metrics.Handler(), Seeders: seeders, Pprof: cfg.Pprof})
 	s.handlers[Admin] = httpx.Wrap(adm, httpx.Options{Provider: Admin, Logger: logger, OnPanic: admin.PanicError})
 	for _, file := range cfg.Seed {
 		if err := seedFile(file, seeders); err != nil {

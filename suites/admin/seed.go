@@ -170,3 +170,19 @@ var _ = Describe("seeding at start (serve --seed FILE)", Label("admin", "seed", 
 		Expect(err).To(MatchError(ContainSubstring("missing.json")))
 	})
 })
+
+var _ = Describe("profiling (--pprof)", Label("admin", "config"), func() {
+	It("serves Go profiles on the admin listener only when enabled", func() {
+		off := target.For("admin")
+		if off.IsSimulator() && off.Server != nil {
+			Expect(off.Do(target.Request{Method: "GET", Path: "/debug/pprof/", NoContract: true}).Status).To(Equal(http.StatusNotFound))
+		}
+		on := target.WithConfig("admin", func(c *server.Config) { c.Pprof = true })
+		r := on.Do(target.Request{Method: "GET", Path: "/debug/pprof/heap?debug=1", NoContract: true})
+		Expect(r.Status).To(Equal(http.StatusOK))
+		Expect(string(r.Body)).To(ContainSubstring("heap profile"))
+		r = on.Do(target.Request{Method: "GET", Path: "/debug/pprof/goroutine?debug=1", NoContract: true})
+		Expect(r.Status).To(Equal(http.StatusOK))
+		Expect(string(r.Body)).To(ContainSubstring("goroutine profile"))
+	})
+})
