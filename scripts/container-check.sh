@@ -55,6 +55,12 @@ if [ "${LOCAL_BASE:-auto}" = 1 ] || { [ "${LOCAL_BASE:-auto}" = auto ] && ! "${e
   build_args=(--build-arg GO_IMAGE=localhost/paysandbox-local-go:latest --build-arg RUNTIME_IMAGE=localhost/paysandbox-local-runtime:latest)
   # the builder reaches the Go module proxy through the host network
   build_args+=(--build-arg GOPROXY="$(go env GOPROXY)")
+  if [ "${engine[0]}" = podman ] && [ "${SHARE_GO_CACHE:-1}" = 1 ]; then
+    # Reuse the host's module and build caches (-trimpath builds share cache
+    # keys across directories), so CI does not compile go-mysql-server twice.
+    mkdir -p "$(go env GOMODCACHE)" "$(go env GOCACHE)"
+    build_args+=(-v "$(go env GOMODCACHE):/go/pkg/mod" -v "$(go env GOCACHE):/tmp/gocache")
+  fi
 fi
 
 echo "== build $image"
