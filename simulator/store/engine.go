@@ -165,7 +165,7 @@ func (s *sqlTable) collect(ctx *sql.Context, lookup *sql.IndexLookup) ([]*Record
 	}
 	if lookup == nil || lookup.Index == nil {
 		out := make([]*Record, 0, s.t.primary.Len())
-		s.t.primary.Ascend(func(r *Record) bool { out = append(out, r); return true })
+		s.t.primary.Ascend(func(sl *slot) bool { out = append(out, sl.r); return true })
 		return out, nil
 	}
 	idx := lookup.Index.(*index)

@@ -65,7 +65,7 @@ func (s *Store) listIndexed(t *table, q Query) (Page, bool) {
 	if len(q.Where) == 0 {
 		page.Total = t.counts[q.Tenant]
 	} else if lo <= hi {
-		t.bySeq.AscendRange(&Record{Tenant: q.Tenant, Seq: lo}, seqUpper(q.Tenant, hi), func(*Record) bool {
+		t.bySeq.AscendRange(probe(&Record{Tenant: q.Tenant, Seq: lo}), seqUpper(q.Tenant, hi), func(*slot) bool {
 			page.Total++
 			return true
 		})
@@ -88,21 +88,23 @@ func (s *Store) listIndexed(t *table, q Query) (Page, bool) {
 		if desc {
 			descendTenant(t.primary, tenant, &Record{Tenant: tenant + "\x00"}, emit)
 		} else {
-			t.primary.AscendGreaterOrEqual(&Record{Tenant: tenant}, inTenant(tenant, emit))
+			t.primary.AscendGreaterOrEqual(probe(&Record{Tenant: tenant}), inTenant(tenant, emit))
 		}
 	case "seq":
 		if desc {
-			t.bySeq.DescendLessOrEqual(&Record{Tenant: tenant, Seq: hi}, func(r *Record) bool {
+			t.bySeq.DescendLessOrEqual(probe(&Record{Tenant: tenant, Seq: hi}), func(s *slot) bool {
+				r := s.r
 				return r.Tenant == tenant && r.Seq >= lo && emit(r)
 			})
 		} else {
-			t.bySeq.AscendGreaterOrEqual(&Record{Tenant: tenant, Seq: lo}, func(r *Record) bool {
+			t.bySeq.AscendGreaterOrEqual(probe(&Record{Tenant: tenant, Seq: lo}), func(s *slot) bool {
+				r := s.r
 				return r.Tenant == tenant && r.Seq <= hi && emit(r)
 			})
 		}
 	case "created_time":
 		if !desc {
-			t.created.AscendGreaterOrEqual(&Record{Tenant: tenant}, inTenant(tenant, emit))
+			t.created.AscendGreaterOrEqual(probe(&Record{Tenant: tenant}), inTenant(tenant, emit))
 			break
 		}
 		// Newest first, ties by id ascending: walk the tree backwards and
@@ -142,21 +144,22 @@ func (s *Store) listIndexed(t *table, q Query) (Page, bool) {
 }
 
 // seqUpper is the exclusive upper pivot for seq <= hi in tenant.
-func seqUpper(tenant string, hi int64) *Record {
+func seqUpper(tenant string, hi int64) *slot {
 	if hi == math.MaxInt64 {
-		return &Record{Tenant: tenant + "\x00", Seq: math.MinInt64}
+		return probe(&Record{Tenant: tenant + "\x00", Seq: math.MinInt64})
 	}
-	return &Record{Tenant: tenant, Seq: hi + 1}
+	return probe(&Record{Tenant: tenant, Seq: hi + 1})
 }
 
-func inTenant(tenant string, fn func(*Record) bool) func(*Record) bool {
-	return func(r *Record) bool { return r.Tenant == tenant && fn(r) }
+func inTenant(tenant string, fn func(*Record) bool) func(*slot) bool {
+	return func(s *slot) bool { return s.r.Tenant == tenant && fn(s.r) }
 }
 
 // descendTenant walks tenant's rows backwards, starting below above (a
 // pivot sorting after every row of tenant: the next tenant name).
-func descendTenant(tree *btree.BTreeG[*Record], tenant string, above *Record, fn func(*Record) bool) {
-	tree.DescendLessOrEqual(above, func(r *Record) bool {
+func descendTenant(tree *btree.BTreeG[*slot], tenant string, above *Record, fn func(*Record) bool) {
+	tree.DescendLessOrEqual(probe(above), func(s *slot) bool {
+		r := s.r
 		if r.Tenant != tenant {
 			return r.Tenant > tenant // a row of the pivot tenant itself: skip it
 		}

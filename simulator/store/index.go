@@ -53,7 +53,7 @@ func (i *index) String() string {
 }
 
 // tree returns the B-tree backing the index and a pivot builder.
-func (i *index) tree(t *table) (*btree.BTreeG[*Record], func(tenant string, lower any) *Record) {
+func (i *index) tree(t *table) (*btree.BTreeG[*slot], func(tenant string, lower any) *Record) {
 	switch i.name {
 	case "idx_email":
 		return t.email, func(tn string, lo any) *Record { s, _ := lo.(string); return &Record{Tenant: tn, Email: s} }
@@ -113,8 +113,9 @@ func (i *index) scan(ctx *sql.Context, t *table, lookup *sql.IndexLookup) ([]*Re
 				}
 			}
 			tn, _ := tenant.(string)
-			start := pivot(tn, lower)
-			tree.AscendGreaterOrEqual(start, func(r *Record) bool {
+			start := probe(pivot(tn, lower))
+			tree.AscendGreaterOrEqual(start, func(s *slot) bool {
+				r := s.r
 				if r.Tenant != tn {
 					return false
 				}
@@ -124,7 +125,7 @@ func (i *index) scan(ctx *sql.Context, t *table, lookup *sql.IndexLookup) ([]*Re
 				return visit(r)
 			})
 		} else {
-			tree.Ascend(visit)
+			tree.Ascend(func(s *slot) bool { return visit(s.r) })
 		}
 		if err != nil {
 			return nil, err

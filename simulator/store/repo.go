@@ -98,9 +98,38 @@ func (s *Store) Upsert(_ context.Context, tableName, tenant, id string, fn Mutat
 	if err != nil {
 		return Record{}, false, err
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	old, exists := t.get(tenant, id)
+	// Optimistic: run fn on a snapshot without blocking other writers, then
+	// commit only if the row is still the version fn saw (versions are
+	// distinct pointers, so a changed row is always noticed). After
+	// optimisticTries lost races, fn runs under the write lock.
+	for try := 0; ; try++ {
+		locked := try >= optimisticTries
+		if locked {
+			t.mu.Lock()
+		} else {
+			t.mu.RLock()
+		}
+		old, exists := t.get(tenant, id)
+		if !locked {
+			t.mu.RUnlock()
+		}
+		rec, created, done, err := t.upsertFrom(old, exists, tenant, id, fn, locked)
+		if locked {
+			t.mu.Unlock()
+		}
+		if done {
+			return rec, created, err
+		}
+	}
+}
+
+// optimisticTries is how many times Upsert runs its Mutator outside the
+// write lock before it serialises.
+const optimisticTries = 2
+
+// upsertFrom runs fn on old and stores the result. Unless locked, it takes
+// the write lock to commit and gives up (done=false) if the row changed.
+func (t *table) upsertFrom(old *Record, exists bool, tenant, id string, fn Mutator, locked bool) (rec Record, created, done bool, err error) {
 	var cur *Record
 	if exists {
 		c := *old
@@ -109,24 +138,31 @@ func (s *Store) Upsert(_ context.Context, tableName, tenant, id string, fn Mutat
 	}
 	next, ok, err := fn(cur)
 	if err != nil {
-		return Record{}, false, err
+		return Record{}, false, true, err
 	}
 	if !ok {
 		if exists {
-			return *old, false, nil
+			return *old, false, true, nil
 		}
-		return Record{}, false, nil
+		return Record{}, false, true, nil
 	}
 	next.Tenant, next.ID = tenant, id
+	normalize(&next)
+	if !locked {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		if now, _ := t.get(tenant, id); now != old {
+			return Record{}, false, false, nil
+		}
+	}
 	if exists {
 		next.Seq = old.Seq
 	} else {
 		next.Seq = t.nextSeq()
 	}
-	normalize(&next)
 	stored := next
 	t.put(old, &stored)
-	return next, !exists, nil
+	return next, !exists, true, nil
 }
 
 // Insert implements Repository.

@@ -58,7 +58,9 @@ type Record struct {
 // Mutator decides the new state of a row inside an atomic read-modify-write.
 // cur is nil when no row exists. Returning ok=false leaves the row as it was
 // (no write); returning an error aborts with that error.
-// It runs while the store holds the row's write lock: no I/O, no blocking.
+// The store may call it more than once (it runs on a snapshot and is retried
+// if another write got there first): it must be a pure function of cur —
+// no I/O, no blocking, no side effects that a retry would repeat.
 type Mutator func(cur *Record) (next Record, ok bool, err error)
 
 // Op is a comparison in a filter.

@@ -12,22 +12,26 @@ import (
 	"github.com/google/btree"
 )
 
-// table is one table's rows: a primary B-tree on (tenant, id) plus secondary
-// B-trees on (tenant, email, id), (tenant, ext_key, id),
-// (tenant, created_time, id) and (tenant, seq). Items are *Record values that
-// are never mutated once in a tree: an update swaps in a new pointer. One
-// RWMutex per table: reads share it, writes (typed or SQL) hold it alone, so
-// a read-modify-write under the write lock is atomic.
+// table is one table's rows. Every row lives in a slot: rows maps (tenant,
+// id) to it for point operations, and B-trees order the slots on (tenant,
+// id), (tenant, email, id), (tenant, ext_key, id), (tenant, created_time, id),
+// (tenant, seq) and, for the typed API, the folded (tenant, first, last
+// name). A slot holds the row's current *Record, which is never mutated once
+// stored: an update swaps in a new pointer, and a tree is touched only when
+// the columns it orders on changed. Readers copy s.r under the read lock and
+// keep a consistent snapshot. One RWMutex per table: reads share it, writes
+// (typed or SQL) hold it alone.
 type table struct {
 	name string
 	mu   sync.RWMutex
 	seq  atomic.Int64
 
-	primary *btree.BTreeG[*Record]
-	email   *btree.BTreeG[*Record]
-	extKey  *btree.BTreeG[*Record]
-	created *btree.BTreeG[*Record]
-	bySeq   *btree.BTreeG[*Record]
+	rows    map[pk]*slot
+	primary *btree.BTreeG[*slot]
+	email   *btree.BTreeG[*slot]
+	extKey  *btree.BTreeG[*slot]
+	created *btree.BTreeG[*slot]
+	bySeq   *btree.BTreeG[*slot]
 	names   *btree.BTreeG[nameEntry] // typed API only (GetBy "name")
 	counts  map[string]int           // rows per tenant
 
@@ -36,50 +40,64 @@ type table struct {
 	analyzed atomic.Int64
 }
 
+// pk is a row's primary key.
+type pk struct{ tenant, id string }
+
+// slot is a row's place in the indexes; r is its current version.
+type slot struct{ r *Record }
+
+// probe wraps a pivot record for a tree search.
+func probe(r *Record) *slot { return &slot{r: r} }
+
 const degree = 32
 
-func lessPK(a, b *Record) bool {
-	if a.Tenant != b.Tenant {
-		return a.Tenant < b.Tenant
+func lessPK(a, b *slot) bool {
+	x, y := a.r, b.r
+	if x.Tenant != y.Tenant {
+		return x.Tenant < y.Tenant
 	}
-	return a.ID < b.ID
+	return x.ID < y.ID
 }
 
-func lessEmail(a, b *Record) bool {
-	if a.Tenant != b.Tenant {
-		return a.Tenant < b.Tenant
+func lessEmail(a, b *slot) bool {
+	x, y := a.r, b.r
+	if x.Tenant != y.Tenant {
+		return x.Tenant < y.Tenant
 	}
-	if a.Email != b.Email {
-		return a.Email < b.Email
+	if x.Email != y.Email {
+		return x.Email < y.Email
 	}
-	return a.ID < b.ID
+	return x.ID < y.ID
 }
 
-func lessExt(a, b *Record) bool {
-	if a.Tenant != b.Tenant {
-		return a.Tenant < b.Tenant
+func lessExt(a, b *slot) bool {
+	x, y := a.r, b.r
+	if x.Tenant != y.Tenant {
+		return x.Tenant < y.Tenant
 	}
-	if a.ExtKey != b.ExtKey {
-		return a.ExtKey < b.ExtKey
+	if x.ExtKey != y.ExtKey {
+		return x.ExtKey < y.ExtKey
 	}
-	return a.ID < b.ID
+	return x.ID < y.ID
 }
 
-func lessCreated(a, b *Record) bool {
-	if a.Tenant != b.Tenant {
-		return a.Tenant < b.Tenant
+func lessCreated(a, b *slot) bool {
+	x, y := a.r, b.r
+	if x.Tenant != y.Tenant {
+		return x.Tenant < y.Tenant
 	}
-	if !a.Created.Equal(b.Created) {
-		return a.Created.Before(b.Created)
+	if !x.Created.Equal(y.Created) {
+		return x.Created.Before(y.Created)
 	}
-	return a.ID < b.ID
+	return x.ID < y.ID
 }
 
-func lessSeq(a, b *Record) bool {
-	if a.Tenant != b.Tenant {
-		return a.Tenant < b.Tenant
+func lessSeq(a, b *slot) bool {
+	x, y := a.r, b.r
+	if x.Tenant != y.Tenant {
+		return x.Tenant < y.Tenant
 	}
-	return a.Seq < b.Seq
+	return x.Seq < y.Seq
 }
 
 // nameEntry is one row in the case-insensitive (tenant, first name, last
@@ -87,7 +105,7 @@ func lessSeq(a, b *Record) bool {
 type nameEntry struct {
 	tenant, key string
 	seq         int64
-	r           *Record
+	s           *slot
 }
 
 func lessName(a, b nameEntry) bool {
@@ -106,8 +124,9 @@ func foldKey(s string) string { return strings.ToLower(strings.ToUpper(s)) }
 
 func nameKey(first, last string) string { return foldKey(first) + "\x00" + foldKey(last) }
 
-func nameEntryOf(r *Record) nameEntry {
-	return nameEntry{tenant: r.Tenant, key: nameKey(r.FirstName, r.LastName), seq: r.Seq, r: r}
+func nameEntryOf(s *slot) nameEntry {
+	r := s.r
+	return nameEntry{tenant: r.Tenant, key: nameKey(r.FirstName, r.LastName), seq: r.Seq, s: s}
 }
 
 func newTable(name string) *table {
@@ -117,6 +136,7 @@ func newTable(name string) *table {
 }
 
 func (t *table) clear() {
+	t.rows = map[pk]*slot{}
 	t.primary = btree.NewG(degree, lessPK)
 	t.email = btree.NewG(degree, lessEmail)
 	t.extKey = btree.NewG(degree, lessExt)
@@ -134,38 +154,80 @@ func normalize(r *Record) {
 	r.Doc = append([]byte(nil), r.Doc...)
 }
 
-// get returns the stored pointer for (tenant, id); caller holds a lock.
+// get returns the stored version of (tenant, id); caller holds a lock.
 func (t *table) get(tenant, id string) (*Record, bool) {
-	return t.primary.Get(&Record{Tenant: tenant, ID: id})
-}
-
-// put inserts or replaces a row in every index; caller holds the write lock.
-func (t *table) put(old, next *Record) {
-	if old != nil {
-		t.unindex(old)
-	} else {
-		t.counts[next.Tenant]++
+	s, ok := t.rows[pk{tenant, id}]
+	if !ok {
+		return nil, false
 	}
-	t.primary.ReplaceOrInsert(next)
-	t.email.ReplaceOrInsert(next)
-	t.extKey.ReplaceOrInsert(next)
-	t.created.ReplaceOrInsert(next)
-	t.bySeq.ReplaceOrInsert(next)
-	t.names.ReplaceOrInsert(nameEntryOf(next))
+	return s.r, true
 }
 
-func (t *table) unindex(r *Record) {
-	t.primary.Delete(r)
-	t.email.Delete(r)
-	t.extKey.Delete(r)
-	t.created.Delete(r)
-	t.bySeq.Delete(r)
-	t.names.Delete(nameEntryOf(r))
+// put stores next, the new version of old (nil: a new row); caller holds
+// the write lock and old is the current version of its key. An update
+// re-sorts only the trees whose columns changed.
+func (t *table) put(old, next *Record) {
+	if old != nil && (old.Tenant != next.Tenant || old.ID != next.ID) {
+		t.remove(old)
+		old = nil
+	}
+	if old == nil {
+		s := &slot{r: next}
+		t.rows[pk{next.Tenant, next.ID}] = s
+		t.counts[next.Tenant]++
+		t.primary.ReplaceOrInsert(s)
+		t.email.ReplaceOrInsert(s)
+		t.extKey.ReplaceOrInsert(s)
+		t.created.ReplaceOrInsert(s)
+		t.bySeq.ReplaceOrInsert(s)
+		t.names.ReplaceOrInsert(nameEntryOf(s))
+		return
+	}
+	s := t.rows[pk{old.Tenant, old.ID}]
+	var moved []*btree.BTreeG[*slot]
+	if old.Email != next.Email {
+		moved = append(moved, t.email)
+	}
+	if old.ExtKey != next.ExtKey {
+		moved = append(moved, t.extKey)
+	}
+	if !old.Created.Equal(next.Created) {
+		moved = append(moved, t.created)
+	}
+	if old.Seq != next.Seq {
+		moved = append(moved, t.bySeq)
+	}
+	rename := old.Seq != next.Seq || old.FirstName != next.FirstName || old.LastName != next.LastName
+	for _, tree := range moved {
+		tree.Delete(s)
+	}
+	if rename {
+		t.names.Delete(nameEntryOf(s))
+	}
+	s.r = next
+	for _, tree := range moved {
+		tree.ReplaceOrInsert(s)
+	}
+	if rename {
+		t.names.ReplaceOrInsert(nameEntryOf(s))
+	}
 }
 
-// remove deletes a row; caller holds the write lock.
+// remove deletes a row given its current version; caller holds the write
+// lock.
 func (t *table) remove(r *Record) {
-	t.unindex(r)
+	k := pk{r.Tenant, r.ID}
+	s, ok := t.rows[k]
+	if !ok {
+		return
+	}
+	t.primary.Delete(s)
+	t.email.Delete(s)
+	t.extKey.Delete(s)
+	t.created.Delete(s)
+	t.bySeq.Delete(s)
+	t.names.Delete(nameEntryOf(s))
+	delete(t.rows, k)
 	if t.counts[r.Tenant]--; t.counts[r.Tenant] <= 0 {
 		delete(t.counts, r.Tenant)
 	}
@@ -194,22 +256,22 @@ func (t *table) getBy(tenant, column string, value any) ([]Record, error) {
 		if !ok {
 			return nil, badQuery("GetBy %s wants a string value", column)
 		}
-		tree, pivot := t.email, &Record{Tenant: tenant, Email: s}
+		tree, pivot := t.email, probe(&Record{Tenant: tenant, Email: s})
 		match := func(r *Record) bool { return r.Tenant == tenant && r.Email == s }
 		if column == "ext_key" {
-			tree, pivot = t.extKey, &Record{Tenant: tenant, ExtKey: s}
+			tree, pivot = t.extKey, probe(&Record{Tenant: tenant, ExtKey: s})
 			match = func(r *Record) bool { return r.Tenant == tenant && r.ExtKey == s }
 		}
-		tree.AscendGreaterOrEqual(pivot, func(r *Record) bool {
-			return match(r) && collect(r)
+		tree.AscendGreaterOrEqual(pivot, func(sl *slot) bool {
+			return match(sl.r) && collect(sl.r)
 		})
 	case "seq":
 		n, ok := value.(int64)
 		if !ok {
 			return nil, badQuery("GetBy seq wants an int64 value")
 		}
-		if r, found := t.bySeq.Get(&Record{Tenant: tenant, Seq: n}); found {
-			out = append(out, *r)
+		if sl, found := t.bySeq.Get(probe(&Record{Tenant: tenant, Seq: n})); found {
+			out = append(out, *sl.r)
 		}
 	case "name":
 		v, ok := value.([2]string)
@@ -221,8 +283,8 @@ func (t *table) getBy(tenant, column string, value any) ([]Record, error) {
 			if e.tenant != tenant || e.key != key {
 				return false
 			}
-			if strings.EqualFold(e.r.FirstName, v[0]) && strings.EqualFold(e.r.LastName, v[1]) {
-				collect(e.r)
+			if r := e.s.r; strings.EqualFold(r.FirstName, v[0]) && strings.EqualFold(r.LastName, v[1]) {
+				collect(r)
 			}
 			return true
 		})
@@ -236,11 +298,11 @@ func (t *table) getBy(tenant, column string, value any) ([]Record, error) {
 // deleteTenant removes every row of a tenant; caller holds the write lock.
 func (t *table) deleteTenant(tenant string) {
 	var rows []*Record
-	t.primary.AscendGreaterOrEqual(&Record{Tenant: tenant}, func(r *Record) bool {
-		if r.Tenant != tenant {
+	t.primary.AscendGreaterOrEqual(probe(&Record{Tenant: tenant}), func(s *slot) bool {
+		if s.r.Tenant != tenant {
 			return false
 		}
-		rows = append(rows, r)
+		rows = append(rows, s.r)
 		return true
 	})
 	for _, r := range rows {

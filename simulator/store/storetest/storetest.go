@@ -169,6 +169,67 @@ func DescribeRepository(name string, newRepo func() store.Repository) bool {
 			Expect(errors.Is(err, store.ErrBadQuery)).To(BeTrue())
 		})
 
+		It("keeps every index on the current version when an update changes or keeps its columns", func() {
+			repo.Insert(ctx, tbl, rec("t1", "a", 0, "a@x", `{"v":1}`))
+			repo.Insert(ctx, tbl, rec("t1", "b", 1, "b@x", `{"v":1}`))
+			repo.Insert(ctx, tbl, rec("t1", "c", 2, "c@x", `{"v":1}`))
+			update := func(id string, change func(*store.Record)) {
+				_, _, err := repo.Upsert(ctx, tbl, "t1", id, func(cur *store.Record) (store.Record, bool, error) {
+					next := *cur
+					change(&next)
+					return next, true, nil
+				})
+				ExpectWithOffset(1, err).NotTo(HaveOccurred())
+			}
+			// Only the document changes: every lookup returns the new version.
+			update("a", func(r *store.Record) { r.Doc = []byte(`{"v":2}`) })
+			got, _ := repo.GetBy(ctx, tbl, "t1", "email", "a@x")
+			Expect(got).To(HaveLen(1))
+			Expect(string(got[0].Doc)).To(Equal(`{"v":2}`))
+			got, _ = repo.GetBy(ctx, tbl, "t1", "name", [2]string{"Fa", "La"})
+			Expect(got).To(HaveLen(1))
+			Expect(string(got[0].Doc)).To(Equal(`{"v":2}`))
+			p, err := repo.List(ctx, tbl, store.Query{Tenant: "t1", Sort: []store.Sort{{Field: "created_time"}}})
+			Expect(err).NotTo(HaveOccurred())
+			Expect(ids(p)).To(Equal([]string{"a", "b", "c"}))
+			Expect(string(p.Records[0].Doc)).To(Equal(`{"v":2}`))
+			// Email, external key, names and created time change: the old
+			// keys find nothing, the new ones find the row, orders follow.
+			update("a", func(r *store.Record) {
+				r.Email, r.ExtKey, r.FirstName, r.Created = "z@x", "ext-a", "Zed", t0.Add(3*time.Minute)
+			})
+			got, _ = repo.GetBy(ctx, tbl, "t1", "email", "a@x")
+			Expect(got).To(BeEmpty())
+			got, _ = repo.GetBy(ctx, tbl, "t1", "email", "z@x")
+			Expect(got).To(HaveLen(1))
+			Expect(got[0].ID).To(Equal("a"))
+			got, _ = repo.GetBy(ctx, tbl, "t1", "ext_key", "ext-a")
+			Expect(got).To(HaveLen(1))
+			got, _ = repo.GetBy(ctx, tbl, "t1", "name", [2]string{"Fa", "La"})
+			Expect(got).To(BeEmpty())
+			got, _ = repo.GetBy(ctx, tbl, "t1", "name", [2]string{"zed", "la"})
+			Expect(got).To(HaveLen(1))
+			p, _ = repo.List(ctx, tbl, store.Query{Tenant: "t1", Sort: []store.Sort{{Field: "created_time"}}})
+			Expect(ids(p)).To(Equal([]string{"b", "c", "a"}))
+			p, _ = repo.List(ctx, tbl, store.Query{Tenant: "t1", Where: []store.Any{{{Field: "email", Op: store.OpEq, Values: []any{"z@x"}}}}})
+			Expect(ids(p)).To(Equal([]string{"a"}))
+			p, _ = repo.List(ctx, tbl, store.Query{Tenant: "t1", Sort: []store.Sort{{Field: "seq", Desc: true}}})
+			Expect(ids(p)).To(Equal([]string{"c", "b", "a"}))
+			// Delete after updates leaves no trace in any index.
+			_, err = repo.Delete(ctx, tbl, "t1", "a")
+			Expect(err).NotTo(HaveOccurred())
+			for _, q := range []struct {
+				col string
+				val any
+			}{{"email", "z@x"}, {"ext_key", "ext-a"}, {"name", [2]string{"Zed", "La"}}} {
+				got, _ = repo.GetBy(ctx, tbl, "t1", q.col, q.val)
+				Expect(got).To(BeEmpty(), q.col)
+			}
+			p, _ = repo.List(ctx, tbl, store.Query{Tenant: "t1", Sort: []store.Sort{{Field: "created_time"}}})
+			Expect(ids(p)).To(Equal([]string{"b", "c"}))
+			Expect(p.Total).To(Equal(2))
+		})
+
 		It("isolates tenants in every operation", func() {
 			repo.Insert(ctx, tbl, rec("t1", "a", 0, "a@x", `{}`))
 			_, err := repo.Get(ctx, tbl, "t2", "a")
