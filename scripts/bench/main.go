@@ -42,6 +42,7 @@ type options struct {
 	starts   int
 	others   []other
 	simArgs  []string
+	simEnv   []string
 	soak     time.Duration
 	profile  string
 }
@@ -52,7 +53,7 @@ func main() {
 		return
 	}
 	var o options
-	var sizes, only, simArgs string
+	var sizes, only, simArgs, simEnv string
 	var others multiFlag
 	flag.IntVar(&o.conns, "conns", 32, "concurrent connections (closed loop: one request in flight per connection)")
 	flag.DurationVar(&o.duration, "duration", 5*time.Second, "measured duration per scenario and target")
@@ -63,6 +64,7 @@ func main() {
 	flag.StringVar(&o.out, "out", "docs/bench", "directory for results.json, results.md and throughput.svg (empty: none)")
 	flag.IntVar(&o.starts, "starts", 5, "times to start the simulator with an empty store to time start-to-ready")
 	flag.StringVar(&simArgs, "sim-args", "", "extra space-separated arguments for `paysandbox serve`")
+	flag.StringVar(&simEnv, "sim-env", "", "extra space-separated KEY=VALUE environment for the simulator only (e.g. GOGC=100)")
 	flag.StringVar(&o.profile, "profile", "", "directory: run the simulator with --pprof and save a CPU profile of every scenario at the largest size, plus a heap profile")
 	flag.DurationVar(&o.soak, "soak", 0, "instead of the benchmark: preload the first -sizes entry, then run a mixed load this long and report memory and goroutines (scripts/soak.sh)")
 	flag.Var(&others, "other", "another server to drive side by side: 'label|METHOD|URL|BODY|Header: v;Header: v' (repeatable)")
@@ -87,10 +89,10 @@ func main() {
 			o.only[strings.TrimSpace(s)] = true
 		}
 	}
-	o.simArgs = strings.Fields(simArgs)
-	if o.profile != "" {
-		o.simArgs = append(o.simArgs, "--pprof")
-	}
+	// --pprof also lets memory() force a collection before it reads the
+	// heap; the profiling handlers cost nothing until called.
+	o.simArgs = append(strings.Fields(simArgs), "--pprof")
+	o.simEnv = strings.Fields(simEnv)
 	for _, s := range others {
 		ot, err := parseOther(s)
 		if err != nil {
@@ -293,6 +295,7 @@ func startSim(o options, tmp string, n int) (*process, error) {
 		"--admin-addr", addrs["admin"], "--rebilly-addr", addrs["rebilly"],
 		"--payabli-addr", addrs["payabli"], "--rapyd-addr", addrs["rapyd"]}, o.simArgs...)
 	cmd := exec.Command(o.bin, args...)
+	cmd.Env = append(os.Environ(), o.simEnv...)
 	name := "sim.log"
 	if n >= 0 {
 		name = fmt.Sprintf("start-%d.log", n)
@@ -360,9 +363,15 @@ func (p *process) stop() error {
 	}
 }
 
-// memory reads the simulator's resident set (from /proc) and Go heap in use
-// (from its /metrics).
+// memory forces a garbage collection in the simulator (a heap profile with
+// gc=1), then reads its resident set (from /proc) and live Go heap (from its
+// /metrics), so the numbers count stored data, not garbage awaiting the next
+// cycle.
 func (p *process) memory() (rss, heap int64) {
+	if resp, err := http.Get(p.admin + "/debug/pprof/heap?gc=1"); err == nil {
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
 	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid)); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
 			if strings.HasPrefix(l, "VmRSS:") {
@@ -381,7 +390,7 @@ func (p *process) memory() (rss, heap int64) {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	for _, l := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(l, "go_memstats_heap_inuse_bytes "); ok {
+		if v, ok := strings.CutPrefix(l, "go_memstats_heap_alloc_bytes "); ok {
 			f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			heap = int64(f)
 		}

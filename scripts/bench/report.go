@@ -11,7 +11,7 @@ import (
 type memPoint struct {
 	Stored          int     `json:"storedPerProvider"`
 	RSSBytes        int64   `json:"rssBytes"`
-	HeapBytes       int64   `json:"heapInuseBytes"`
+	HeapBytes       int64   `json:"heapLiveBytes"`
 	RSSPerCustomer  float64 `json:"rssBytesPerCustomer"`
 	HeapPerCustomer float64 `json:"heapBytesPerCustomer"`
 }
@@ -102,7 +102,7 @@ func (r report) markdown() string {
 			fmt.Fprintf(&b, "| %s (other server) | | %.0f | %.2f | %.2f | %d | | | |\n", s.Scenario, s.ReqPerSec, s.P50ms, s.P99ms, s.Errors)
 		}
 	}
-	b.WriteString("\n| Stored / provider | RSS | Go heap in use | RSS per customer | heap per customer |\n|---|---|---|---|---|\n")
+	b.WriteString("\n| Stored / provider | RSS | live Go heap (after GC) | RSS per customer | heap per customer |\n|---|---|---|---|---|\n")
 	for _, m := range r.Memory {
 		fmt.Fprintf(&b, "| %d | %.1f MiB | %.1f MiB | %.0f B | %.0f B |\n", m.Stored, float64(m.RSSBytes)/(1<<20), float64(m.HeapBytes)/(1<<20), m.RSSPerCustomer, m.HeapPerCustomer)
 	}

@@ -96,12 +96,6 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "paysandbox:", err)
 		return 2
 	}
-	if getenv("GOGC") == "" {
-		// A simulator trades memory for throughput: collect at 200% heap
-		// growth instead of 100% (scripts/bench.sh measures the difference;
-		// GOGC and GOMEMLIMIT still win when set).
-		debug.SetGCPercent(200)
-	}
 	logger.Info("starting", "version", versionString())
 	srv, err := server.New(cfg, logger)
 	if err != nil {
