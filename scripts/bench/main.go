@@ -167,7 +167,7 @@ func run(o options) error {
 		return err
 	}
 	defer sim.stop()
-	rssEmpty, heapEmpty := sim.memory()
+	rssEmpty, heapEmpty, _ := sim.memory()
 
 	simURLs := map[string]string{"rebilly": sim.urls["rebilly"], "payabli": sim.urls["payabli"] + "", "rapyd": sim.urls["rapyd"]}
 	baseURLs := map[string]string{"rebilly": base.url, "payabli": base.url, "rapyd": base.url}
@@ -184,10 +184,10 @@ func run(o options) error {
 		if err := preload(simURLs, pop, size); err != nil {
 			return fmt.Errorf("preload %d: %w", size, err)
 		}
-		rss, heap := sim.memory()
-		logf("preloaded %d customers per provider in %s", size, time.Since(start).Round(time.Millisecond))
-		rep.Memory = append(rep.Memory, memPoint{Stored: size, RSSBytes: rss, HeapBytes: heap,
-			RSSPerCustomer: float64(rss-rssEmpty) / float64(3*size), HeapPerCustomer: float64(heap-heapEmpty) / float64(3*size)})
+		rss, heap, total := sim.memory()
+		logf("preloaded %d customers per provider in %s (%d stored in all, counting earlier creates)", size, time.Since(start).Round(time.Millisecond), total)
+		rep.Memory = append(rep.Memory, memPoint{Stored: size, Total: total, RSSBytes: rss, HeapBytes: heap,
+			RSSPerCustomer: float64(rss-rssEmpty) / float64(max(total, 1)), HeapPerCustomer: float64(heap-heapEmpty) / float64(max(total, 1))})
 		for i, sc := range simScen {
 			if o.only != nil && !o.only[sc.name] {
 				continue
@@ -364,10 +364,10 @@ func (p *process) stop() error {
 }
 
 // memory forces a garbage collection in the simulator (a heap profile with
-// gc=1), then reads its resident set (from /proc) and live Go heap (from its
-// /metrics), so the numbers count stored data, not garbage awaiting the next
-// cycle.
-func (p *process) memory() (rss, heap int64) {
+// gc=1), then reads its resident set (from /proc), live Go heap and the
+// customers stored by all providers (from its /metrics), so the numbers count
+// stored data, not garbage awaiting the next cycle.
+func (p *process) memory() (rss, heap, customers int64) {
 	if resp, err := http.Get(p.admin + "/debug/pprof/heap?gc=1"); err == nil {
 		_, _ = io.Copy(io.Discard, resp.Body)
 		resp.Body.Close()
@@ -385,7 +385,7 @@ func (p *process) memory() (rss, heap int64) {
 	}
 	resp, err := http.Get(p.admin + "/metrics")
 	if err != nil {
-		return rss, 0
+		return rss, 0, 0
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
@@ -394,8 +394,14 @@ func (p *process) memory() (rss, heap int64) {
 			f, _ := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			heap = int64(f)
 		}
+		if strings.HasPrefix(l, "paysandbox_customers{") {
+			if i := strings.LastIndexByte(l, ' '); i > 0 {
+				f, _ := strconv.ParseFloat(l[i+1:], 64)
+				customers += int64(f)
+			}
+		}
 	}
-	return rss, heap
+	return rss, heap, customers
 }
 
 func startBaseline(tmp string) (*process, error) {
