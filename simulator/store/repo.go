@@ -102,25 +102,19 @@ func (s *Store) Upsert(_ context.Context, tableName, tenant, id string, fn Mutat
 	// commit only if the row is still the version fn saw (versions are
 	// distinct pointers, so a changed row is always noticed). After
 	// optimisticTries lost races, fn runs under the write lock.
-	for try := 0; ; try++ {
-		locked := try >= optimisticTries
-		if locked {
-			t.mu.Lock()
-		} else {
-			t.mu.RLock()
-		}
+	for try := 0; try < optimisticTries; try++ {
+		t.mu.RLock()
 		old, exists := t.get(tenant, id)
-		if !locked {
-			t.mu.RUnlock()
-		}
-		rec, created, done, err := t.upsertFrom(old, exists, tenant, id, fn, locked)
-		if locked {
-			t.mu.Unlock()
-		}
-		if done {
+		t.mu.RUnlock()
+		if rec, created, done, err := t.upsertFrom(old, exists, tenant, id, fn, false); done {
 			return rec, created, err
 		}
 	}
+	t.mu.Lock()
+	defer t.mu.Unlock() // also when fn panics
+	old, exists := t.get(tenant, id)
+	rec, created, _, err := t.upsertFrom(old, exists, tenant, id, fn, true)
+	return rec, created, err
 }
 
 // optimisticTries is how many times Upsert runs its Mutator outside the

@@ -89,6 +89,32 @@ var _ = Describe("Upsert under a lost race", Label("store"), func() {
 		Expect(rec.Revision).To(Equal(int64(4)))
 	})
 
+	It("leaves the table usable when the Mutator panics, optimistic or locked", func() {
+		for _, nested := range []int{0, 2} { // 0: panics on an optimistic run; 2: on the locked run
+			calls := 0
+			Expect(func() {
+				_, _, _ = s.Upsert(ctx, tbl, tenant, id, func(cur *store.Record) (store.Record, bool, error) {
+					calls++
+					if calls <= nested {
+						_, _, err := s.Upsert(ctx, tbl, tenant, id, bump)
+						Expect(err).NotTo(HaveOccurred())
+						return bump(cur)
+					}
+					panic("mutator bug")
+				})
+			}).To(PanicWith("mutator bug"))
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				_, _, _ = s.Upsert(ctx, tbl, tenant, id, bump)
+			}()
+			Eventually(done, "10s").Should(BeClosed(), "the table's lock was left held")
+		}
+		got, err := s.Get(ctx, tbl, tenant, id)
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got.Revision).To(Equal(int64(5))) // 1 + 2 nested + 2 after the panics
+	})
+
 	It("answers from the snapshot when the Mutator declines or fails, writing nothing", func() {
 		rec, created, err := s.Upsert(ctx, tbl, tenant, id, func(cur *store.Record) (store.Record, bool, error) {
 			return store.Record{}, false, nil
