@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,6 +33,7 @@ type result struct {
 	Errors    uint64         `json:"errors"` // transport errors and unexpected statuses
 	Statuses  map[string]int `json:"statuses"`
 	Ratio     float64        `json:"ratioToBaseline,omitempty"`
+	Rounds    int            `json:"rounds,omitempty"` // measurements this is the median of
 }
 
 // newAttacker is a closed loop of o.conns workers, one connection each.
@@ -74,6 +77,24 @@ func measure(o options, sc scenario, pop *population, target string) result {
 	}
 	r.Errors = m.Requests - uint64(m.StatusCodes[want])
 	return r
+}
+
+// median returns the round with the median throughput (the lower middle
+// one for an even count), with the errors of every round, so repeating a
+// measurement damps noise without hiding a failure.
+func median(rounds []result) result {
+	sorted := slices.Clone(rounds)
+	slices.SortFunc(sorted, func(a, b result) int { return cmp.Compare(a.ReqPerSec, b.ReqPerSec) })
+	m := sorted[(len(sorted)-1)/2]
+	m.Errors, m.Statuses = 0, map[string]int{}
+	for _, r := range rounds {
+		m.Errors += r.Errors
+		for code, n := range r.Statuses {
+			m.Statuses[code] += n
+		}
+	}
+	m.Rounds = len(rounds)
+	return m
 }
 
 func toResult(m *vegeta.Metrics, name, target string) result {

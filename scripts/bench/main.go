@@ -43,6 +43,7 @@ type options struct {
 	others   []other
 	simArgs  []string
 	simEnv   []string
+	rounds   int
 	soak     time.Duration
 	profile  string
 }
@@ -62,6 +63,7 @@ func main() {
 	flag.StringVar(&only, "scenarios", "", "comma list of scenario names to run (default all)")
 	flag.StringVar(&o.bin, "bin", "", "simulator binary to run (default: go build ./simulator/cmd/paysandbox)")
 	flag.StringVar(&o.out, "out", "docs/bench", "directory for results.json, results.md and throughput.svg (empty: none)")
+	flag.IntVar(&o.rounds, "rounds", 1, "measure each scenario this many times, simulator and baseline alternating, and report the median round of each (errors summed over all rounds)")
 	flag.IntVar(&o.starts, "starts", 5, "times to start the simulator with an empty store to time start-to-ready")
 	flag.StringVar(&simArgs, "sim-args", "", "extra space-separated arguments for `paysandbox serve`")
 	flag.StringVar(&simEnv, "sim-env", "", "extra space-separated KEY=VALUE environment for the simulator only (e.g. GOGC=100)")
@@ -73,6 +75,9 @@ func main() {
 		flag.PrintDefaults()
 	}
 	flag.Parse()
+	if o.rounds < 1 {
+		fatalf("-rounds must be at least 1")
+	}
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
@@ -140,7 +145,7 @@ func run(o options) error {
 		Date:    time.Now().UTC().Format(time.RFC3339),
 		Machine: machine(),
 		Command: "scripts/bench.sh " + strings.Join(os.Args[1:], " "),
-		Conns:   o.conns, Duration: o.duration.String(),
+		Conns:   o.conns, Duration: o.duration.String(), Rounds: o.rounds,
 	}
 
 	// Start to ready, empty store.
@@ -192,22 +197,25 @@ func run(o options) error {
 			if o.only != nil && !o.only[sc.name] {
 				continue
 			}
-			var prof chan error
-			if o.profile != "" && size == o.sizes[len(o.sizes)-1] {
-				prof = make(chan error, 1)
-				go func() {
-					prof <- sim.saveProfile(o, "profile?seconds="+strconv.Itoa(max(1, int(o.duration.Seconds())-1)), sc.name+".cpu.pprof")
-				}()
-			}
-			s := measure(o, sc, pop, "paysandbox")
-			if prof != nil {
-				if err := <-prof; err != nil {
-					return err
+			var sims, bases []result
+			for round := 0; round < o.rounds; round++ {
+				var prof chan error
+				if round == 0 && o.profile != "" && size == o.sizes[len(o.sizes)-1] {
+					prof = make(chan error, 1)
+					go func() {
+						prof <- sim.saveProfile(o, "profile?seconds="+strconv.Itoa(max(1, int(o.duration.Seconds())-1)), sc.name+".cpu.pprof")
+					}()
 				}
+				sims = append(sims, measure(o, sc, pop, "paysandbox"))
+				if prof != nil {
+					if err := <-prof; err != nil {
+						return err
+					}
+				}
+				bases = append(bases, measure(o, baseScen[i], pop, "baseline"))
 			}
-			s.Stored = size
-			b := measure(o, baseScen[i], pop, "baseline")
-			b.Stored = size
+			s, b := median(sims), median(bases)
+			s.Stored, b.Stored = size, size
 			if b.ReqPerSec > 0 {
 				s.Ratio = s.ReqPerSec / b.ReqPerSec
 			}

@@ -28,6 +28,7 @@ type report struct {
 	Machine      string     `json:"machine"`
 	Command      string     `json:"command"`
 	Conns        int        `json:"conns"`
+	Rounds       int        `json:"rounds"`
 	Duration     string     `json:"duration"`
 	StartToReady []float64  `json:"startToReadyMs"`
 	Memory       []memPoint `json:"memory"`
@@ -84,8 +85,8 @@ func checks(r report, o options) []check {
 
 func (r report) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "- Date: %s\n- Machine: %s (load generator on the same cores, loopback)\n- Command: `%s`\n- %d connections, %s per measurement\n\n",
-		r.Date, r.Machine, r.Command, r.Conns, r.Duration)
+	fmt.Fprintf(&b, "- Date: %s\n- Machine: %s (load generator on the same cores, loopback)\n- Command: `%s`\n- %d connections, %s per measurement, median of %d round(s) per scenario and target (simulator and baseline alternating)\n\n",
+		r.Date, r.Machine, r.Command, r.Conns, r.Duration, max(r.Rounds, 1))
 	b.WriteString("| Scenario | Stored / provider | paysandbox req/s | p50 ms | p99 ms | errors | baseline req/s | baseline p99 ms | ratio |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, s := range r.Results {
 		if s.Target != "paysandbox" {
