@@ -96,7 +96,7 @@ func main() {
 	}
 	// --pprof also lets memory() force a collection before it reads the
 	// heap; the profiling handlers cost nothing until called.
-	o.simArgs = append(strings.Fields(simArgs), "--pprof")
+	o.simArgs = append(append(rapydKeysFlag(), strings.Fields(simArgs)...), "--pprof")
 	o.simEnv = strings.Fields(simEnv)
 	for _, s := range others {
 		ot, err := parseOther(s)
@@ -190,7 +190,7 @@ func run(o options) error {
 			return fmt.Errorf("preload %d: %w", size, err)
 		}
 		rss, heap, total := sim.memory()
-		logf("preloaded %d customers per provider in %s (%d stored in all, counting earlier creates)", size, time.Since(start).Round(time.Millisecond), total)
+		logf("preloaded %d customers per provider in %s (%d stored in all)", size, time.Since(start).Round(time.Millisecond), total)
 		rep.Memory = append(rep.Memory, memPoint{Stored: size, Total: total, RSSBytes: rss, HeapBytes: heap,
 			RSSPerCustomer: float64(rss-rssEmpty) / float64(max(total, 1)), HeapPerCustomer: float64(heap-heapEmpty) / float64(max(total, 1))})
 		for i, sc := range simScen {
@@ -210,6 +210,11 @@ func run(o options) error {
 				if prof != nil {
 					if err := <-prof; err != nil {
 						return err
+					}
+				}
+				if sc.reset != "" {
+					if err := sim.reset(sc.reset); err != nil {
+						return fmt.Errorf("%s: %w", sc.name, err)
 					}
 				}
 				bases = append(bases, measure(o, baseScen[i], pop, "baseline"))
@@ -458,6 +463,20 @@ func serveBaseline(addr string) {
 		slog.Error("baseline", "err", err)
 		os.Exit(1)
 	}
+}
+
+// reset posts an admin /reset with the given query.
+func (p *process) reset(query string) error {
+	resp, err := http.Post(p.admin+"/reset?"+query, "application/json", nil)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("reset %s: %s %s", query, resp.Status, body)
+	}
+	return nil
 }
 
 // saveProfile fetches /debug/pprof/<what> from the simulator into o.profile.

@@ -10,7 +10,7 @@ import (
 
 type memPoint struct {
 	Stored          int     `json:"storedPerProvider"`
-	Total           int64   `json:"storedTotal"` // all providers, including rows earlier create scenarios added
+	Total           int64   `json:"storedTotal"` // all providers
 	RSSBytes        int64   `json:"rssBytes"`
 	HeapBytes       int64   `json:"heapLiveBytes"`
 	RSSPerCustomer  float64 `json:"rssBytesPerCustomer"`

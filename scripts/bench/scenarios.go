@@ -11,6 +11,7 @@ import (
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/paysandbox/paysandbox/simulator/provider"
 	"github.com/paysandbox/paysandbox/simulator/providers/rapyd"
 )
 
@@ -38,6 +39,23 @@ type scenario struct {
 	provider string
 	want     int // expected status from the simulator
 	build    func(pop *population, n uint64, t *vegeta.Target)
+	// reset, when set, is the admin /reset query that removes what the
+	// scenario added, run after each measurement of the simulator, so a
+	// create scenario does not grow the store the next scenarios measure.
+	reset string
+}
+
+// The Rapyd create scenario signs with its own key pair (its own tenant),
+// which the benchmark wipes after each measurement.
+const (
+	rapydCreatesKey    = "rak_test_bench_creates"
+	rapydCreatesSecret = "rsk_test_bench_creates"
+)
+
+// rapydKeysFlag configures the default pair (preload, reads) and the
+// creates pair.
+func rapydKeysFlag() []string {
+	return []string{"--rapyd-keys", rapyd.DefaultAccessKey + "=" + rapyd.DefaultSecretKey + "," + rapydCreatesKey + "=" + rapydCreatesSecret}
 }
 
 func rebillyBody(i int) []byte {
@@ -54,14 +72,19 @@ func rapydBody(i uint64) []byte {
 
 var rapydSalt atomic.Uint64
 
-// signRapyd fills the four signature headers for a request to path.
+// signRapyd fills the four signature headers for a request to path with
+// the default key pair.
 func signRapyd(h http.Header, method, path string, body []byte) {
+	signRapydAs(h, rapyd.DefaultAccessKey, rapyd.DefaultSecretKey, method, path, body)
+}
+
+func signRapydAs(h http.Header, access, secret, method, path string, body []byte) {
 	salt := "bench" + strconv.FormatUint(rapydSalt.Add(1), 36) + "0123456789"
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	h.Set("access_key", rapyd.DefaultAccessKey)
+	h.Set("access_key", access)
 	h.Set("salt", salt)
 	h.Set("timestamp", ts)
-	h.Set("signature", rapyd.Sign(method, path, salt, ts, rapyd.DefaultAccessKey, rapyd.DefaultSecretKey, body))
+	h.Set("signature", rapyd.Sign(method, path, salt, ts, access, secret, body))
 }
 
 func jsonHeader() http.Header {
@@ -105,8 +128,8 @@ func scenarios(urls map[string]string) []scenario {
 			t.Method, t.URL = http.MethodPost, urls["rapyd"]+"/v1/customers"
 			t.Body = rapydBody(1_000_000_000 + n)
 			t.Header = jsonHeader()
-			signRapyd(t.Header, "post", "/v1/customers", t.Body)
-		}},
+			signRapydAs(t.Header, rapydCreatesKey, rapydCreatesSecret, "post", "/v1/customers", t.Body)
+		}, reset: "provider=rapyd&tenant=" + provider.SecretTenant("ra_", rapydCreatesKey)},
 		{name: "rapyd-get-signed", provider: "rapyd", want: http.StatusOK, build: func(p *population, n uint64, t *vegeta.Target) {
 			path := "/v1/customers/" + p.rapydIDs[pick(len(p.rapydIDs))]
 			t.Method, t.URL = http.MethodGet, urls["rapyd"]+path
