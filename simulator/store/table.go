@@ -51,35 +51,20 @@ func probe(r *Record) *slot { return &slot{r: r} }
 
 const degree = 32
 
-func lessPK(a, b *slot) bool {
-	x, y := a.r, b.r
+// lessKey orders rows by tenant, then a column's value (kx, ky), then id.
+func lessKey(x, y *Record, kx, ky string) bool {
 	if x.Tenant != y.Tenant {
 		return x.Tenant < y.Tenant
+	}
+	if kx != ky {
+		return kx < ky
 	}
 	return x.ID < y.ID
 }
 
-func lessEmail(a, b *slot) bool {
-	x, y := a.r, b.r
-	if x.Tenant != y.Tenant {
-		return x.Tenant < y.Tenant
-	}
-	if x.Email != y.Email {
-		return x.Email < y.Email
-	}
-	return x.ID < y.ID
-}
-
-func lessExt(a, b *slot) bool {
-	x, y := a.r, b.r
-	if x.Tenant != y.Tenant {
-		return x.Tenant < y.Tenant
-	}
-	if x.ExtKey != y.ExtKey {
-		return x.ExtKey < y.ExtKey
-	}
-	return x.ID < y.ID
-}
+func lessPK(a, b *slot) bool    { return lessKey(a.r, b.r, "", "") }
+func lessEmail(a, b *slot) bool { return lessKey(a.r, b.r, a.r.Email, b.r.Email) }
+func lessExt(a, b *slot) bool   { return lessKey(a.r, b.r, a.r.ExtKey, b.r.ExtKey) }
 
 func lessCreated(a, b *slot) bool {
 	x, y := a.r, b.r
