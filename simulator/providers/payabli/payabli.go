@@ -148,7 +148,8 @@ func (p *Provider) routes() http.Handler {
 	return r
 }
 
-// lockTenant serialises identifier matching + creation per tenant.
+// lockTenant serialises identifier matching + creation (and deletes) per
+// tenant.
 func (p *Provider) lockTenant(tenant string) func() {
 	h := fnv.New32a()
 	_, _ = h.Write([]byte(tenant))

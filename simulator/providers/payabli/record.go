@@ -153,6 +153,10 @@ func (p *Provider) remove(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	tok := tokenFrom(ctx)
+	// A delete takes the tenant's create lock, so it cannot land between a
+	// create's identifier match and its replaceExisting upsert (which would
+	// find the matched customer gone).
+	defer p.lockTenant(tok.tenant)()
 	rec, _, err := p.load(ctx, tok, id)
 	if err != nil {
 		p.internal(w, r, err)
