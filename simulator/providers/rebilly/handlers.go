@@ -40,21 +40,20 @@ func base(r *http.Request, c caller) string {
 }
 
 // writeCustomer answers with rec; d, when not nil, is rec's decoded doc.
-func (p *Provider) writeCustomer(w http.ResponseWriter, r *http.Request, c caller, status int, rec store.Record, d *doc) {
-	var out customerOut
+func (p *Provider) writeCustomer(w http.ResponseWriter, r *http.Request, c caller, status int, rec *store.Record, d *doc) {
+	var body []byte
 	if d != nil {
-		out = p.renderDoc(rec, d, base(r, c))
+		body = p.appendCustomer(make([]byte, 0, 1024), rec, d, d.mirror(), base(r, c))
 	} else {
 		var err error
-		if out, err = p.render(rec, base(r, c)); err != nil {
-			p.PanicError(w, r, http.StatusInternalServerError)
+		if body, err = p.render(rec, base(r, c)); err != nil {
+			p.storeError(w, r, err)
 			return
 		}
 	}
 	if status == http.StatusCreated {
 		w.Header().Set("Location", base(r, c)+"/customers/"+rec.ID)
 	}
-	body, _ := json.Marshal(out)
 	httpx.WriteJSON(w, status, body)
 }
 
@@ -70,13 +69,10 @@ func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c call
 		return
 	}
 	now := p.deps.Now().UTC()
-	d := doc{OrganizationID: c.org}
+	d := doc{organizationID: c.org}
 	d.apply(obj)
 	rec := store.Record{Tenant: c.tenant, ID: "cus_" + newULID(now), Created: now, Updated: now, Revision: 1}
-	if err := d.toRecord(&rec); err != nil {
-		p.storeError(w, r, err)
-		return
-	}
+	d.toRecord(&rec, d.mirror())
 	rec, err := p.deps.Store.Insert(r.Context(), store.TableRebilly, rec)
 	if errors.Is(err, store.ErrExists) {
 		writeProblem(w, r, problem{Status: http.StatusConflict, Title: "Conflict", Detail: "A customer with this id already exists."})
@@ -86,7 +82,7 @@ func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c call
 		p.storeError(w, r, err)
 		return
 	}
-	p.writeCustomer(w, r, c, http.StatusCreated, rec, &d)
+	p.writeCustomer(w, r, c, http.StatusCreated, &rec, &d)
 }
 
 // putCustomer: PUT /customers/{id} upsert → 201 when new, 200 when it
@@ -108,7 +104,8 @@ func (p *Provider) putCustomer(w http.ResponseWriter, r *http.Request, c caller)
 			d = doc{}
 			next := store.Record{Tenant: c.tenant, ID: id, Created: now, Updated: now, Revision: 1}
 			if cur != nil {
-				if err := json.Unmarshal(cur.Doc, &d); err != nil {
+				var err error
+				if d, err = decodeDoc(cur.Doc); err != nil {
 					return store.Record{}, false, err
 				}
 				next.Created, next.Revision = cur.Created, cur.Revision+1
@@ -116,10 +113,10 @@ func (p *Provider) putCustomer(w http.ResponseWriter, r *http.Request, c caller)
 					next.Updated = cur.Updated // the clock never runs backwards for a record
 				}
 			}
-			d.OrganizationID = c.org
+			d.organizationID = c.org
 			d.apply(obj)
-			err := d.toRecord(&next)
-			return next, true, err
+			d.toRecord(&next, d.mirror())
+			return next, true, nil
 		})
 	if err != nil {
 		p.storeError(w, r, err)
@@ -129,7 +126,7 @@ func (p *Provider) putCustomer(w http.ResponseWriter, r *http.Request, c caller)
 	if created {
 		status = http.StatusCreated
 	}
-	p.writeCustomer(w, r, c, status, rec, &d)
+	p.writeCustomer(w, r, c, status, &rec, &d)
 }
 
 func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request, c caller) {
@@ -143,7 +140,7 @@ func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request, c caller)
 		p.storeError(w, r, err)
 		return
 	}
-	p.writeCustomer(w, r, c, http.StatusOK, rec, nil)
+	p.writeCustomer(w, r, c, http.StatusOK, &rec, nil)
 }
 
 // listCustomers: GET /customers → bare array + Pagination-* headers.
@@ -163,13 +160,12 @@ func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request, c calle
 		return
 	}
 	items := make([]json.RawMessage, 0, len(page.Records))
-	for _, rec := range page.Records {
-		out, err := p.render(rec, base(r, c))
+	for i := range page.Records {
+		b, err := p.render(&page.Records[i], base(r, c))
 		if err != nil {
 			p.storeError(w, r, err)
 			return
 		}
-		b, _ := json.Marshal(out)
 		if lq.fields != nil {
 			b = selectFields(b, lq.fields)
 		}
@@ -239,35 +235,40 @@ func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request, c call
 // mergeInto adds the duplicate's custom fields the target lacks and bumps the
 // target's revision.
 func (p *Provider) mergeInto(ctx context.Context, c caller, target string, dup store.Record) error {
-	var dupDoc doc
-	if err := json.Unmarshal(dup.Doc, &dupDoc); err != nil {
+	dupDoc, err := decodeDoc(dup.Doc)
+	if err != nil {
 		return err
 	}
+	var dupFields map[string]any
+	_ = json.Unmarshal(dupDoc.customFields, &dupFields)
 	now := p.deps.Now().UTC()
-	_, _, err := p.deps.Store.Upsert(ctx, store.TableRebilly, c.tenant, target,
+	_, _, err = p.deps.Store.Upsert(ctx, store.TableRebilly, c.tenant, target,
 		func(cur *store.Record) (store.Record, bool, error) {
 			if cur == nil {
 				return store.Record{}, false, store.ErrNotFound
 			}
-			var d doc
-			if err := json.Unmarshal(cur.Doc, &d); err != nil {
+			d, err := decodeDoc(cur.Doc)
+			if err != nil {
 				return store.Record{}, false, err
 			}
-			if d.CustomFields == nil {
-				d.CustomFields = map[string]any{}
+			var fields map[string]any
+			_ = json.Unmarshal(d.customFields, &fields)
+			if fields == nil {
+				fields = map[string]any{}
 			}
-			for k, v := range dupDoc.CustomFields {
-				if _, ok := d.CustomFields[k]; !ok {
-					d.CustomFields[k] = v
+			for k, v := range dupFields {
+				if _, ok := fields[k]; !ok {
+					fields[k] = v
 				}
 			}
+			d.customFields, _ = json.Marshal(fields)
 			next := *cur
 			next.Revision++
 			if now.After(cur.Updated) {
 				next.Updated = now
 			}
-			err := d.toRecord(&next)
-			return next, true, err
+			d.toRecord(&next, d.mirror())
+			return next, true, nil
 		})
 	return err
 }
