@@ -36,15 +36,21 @@ var secretHeaders = map[string]bool{
 	"Signature": true, "Salt": true, "Cookie": true, "Proxy-Authorization": true,
 }
 
-// Redact returns a copy of h with credential values replaced.
+// redacted is the value list of every credential header in an entry
+// (entries are never modified once added).
+var redacted = []string{Redacted}
+
+// Redact returns a copy of h with credential values replaced. The other
+// headers' value lists are shared with h, not copied: it is called for a
+// finished request, whose headers nothing changes again.
 func Redact(h http.Header) map[string][]string {
 	out := make(map[string][]string, len(h))
 	for k, vs := range h {
 		if secretHeaders[http.CanonicalHeaderKey(k)] {
-			out[k] = []string{Redacted}
+			out[k] = redacted
 			continue
 		}
-		out[k] = append([]string(nil), vs...)
+		out[k] = vs
 	}
 	return out
 }

@@ -70,6 +70,15 @@ func AppendString(dst []byte, s string) []byte {
 // writes a json.RawMessage: compacted, with <, >, &, U+2028 and U+2029
 // escaped inside strings.
 func AppendCanonical(dst []byte, raw []byte) []byte {
+	if bytes.IndexAny(raw, " \t\r\n") < 0 {
+		// nothing to compact: raw is valid JSON without space characters
+		if !needsHTMLEscape(raw) {
+			return append(dst, raw...)
+		}
+		var e bytes.Buffer
+		json.HTMLEscape(&e, raw)
+		return append(dst, e.Bytes()...)
+	}
 	var b bytes.Buffer
 	if json.Compact(&b, raw) != nil {
 		return append(dst, "null"...)
@@ -247,6 +256,15 @@ func Key(key []byte) string {
 	q := make([]byte, 0, len(key)+2)
 	q = append(append(append(q, '"'), key...), '"')
 	return Unquote(q)
+}
+
+// KeyBytes is Key without an allocation for a name without escapes (the
+// common case): the name's bytes, aliasing key.
+func KeyBytes(key []byte) []byte {
+	if bytes.IndexByte(key, '\\') < 0 && utf8.Valid(key) {
+		return key
+	}
+	return []byte(Key(key))
 }
 
 // KeyIs reports whether a member name as Object passes it equals name (an

@@ -142,12 +142,16 @@ func (p *Provider) create(w http.ResponseWriter, r *http.Request) {
 			if cur == nil {
 				return store.Record{}, false, errNotFound
 			}
-			old, err := decode(cur)
-			if err != nil {
-				return store.Record{}, false, err
+			created, ok := docString(cur.Doc, "Created")
+			if !ok {
+				old, err := decode(cur)
+				if err != nil {
+					return store.Record{}, false, err
+				}
+				created = old.Created
 			}
 			doc := newRecord(entry, now, d)
-			doc.Created = old.Created
+			doc.Created = created
 			return columns(cur, doc, now)
 		})
 		if err != nil {
@@ -269,6 +273,9 @@ func (p *Provider) matchGroup(ctx context.Context, tenant, entry string, g []str
 // entryOf is the paypoint entry a stored customer belongs to ("" when the
 // document cannot be read), without decoding the whole record.
 func entryOf(rec *store.Record) string {
+	if s, ok := docString(rec.Doc, "PaypointEntryname"); ok {
+		return s
+	}
 	var d struct {
 		PaypointEntryname string `json:"PaypointEntryname"`
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/paysandbox/paysandbox/simulator/jsonx"
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
 
@@ -36,6 +37,34 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// docString reads one string member of a stored document without decoding
+// the rest: ok is false — decode the document instead — unless the document
+// is valid JSON whose only member matching name (encoding/json matches
+// member names case-insensitively) is exactly name and holds a string.
+func docString(doc []byte, name string) (s string, ok bool) {
+	if !json.Valid(doc) {
+		return "", false
+	}
+	found, exact := 0, false
+	if !jsonx.Object(doc, func(k, v []byte) bool {
+		key := jsonx.KeyBytes(k)
+		if !strings.EqualFold(string(key), name) {
+			return true
+		}
+		found++
+		if exact = string(key) == name && jsonx.Kind(v) == '"'; exact {
+			s = jsonx.Unquote(v)
+		}
+		return true
+	}) {
+		return "", false
+	}
+	if found != 1 || !exact {
+		return "", false
+	}
+	return s, true
 }
 
 // decode reads a stored document; customerId always comes from the row id

@@ -8,6 +8,8 @@ import (
 	"net/mail"
 	"regexp"
 	"unicode/utf8"
+
+	"github.com/paysandbox/paysandbox/simulator/jsonx"
 )
 
 // customer is the stored document and the response object; members in the
@@ -54,19 +56,30 @@ func (c *customer) apply(body []byte, create bool) *fieldError {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		in = map[string]json.RawMessage{}
-	} else if !utf8.Valid(trimmed) || json.Unmarshal(trimmed, &in) != nil || in == nil {
+	} else if trimmed[0] != '{' || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
+		// what encoding/json would refuse to decode into a map (or
+		// decode as a nil map, for null)
 		return dataMissing
+	} else {
+		in = make(map[string]json.RawMessage, 8)
+		jsonx.Object(trimmed, func(k, v []byte) bool {
+			in[jsonx.Key(k)] = v
+			return true
+		})
 	}
 	str := func(k string, dst *string, bad *fieldError) *fieldError {
 		raw, ok := in[k]
 		if !ok {
 			return nil
 		}
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
+		switch jsonx.Kind(raw) {
+		case '"':
+			*dst = jsonx.Unquote(raw)
+		case 'n': // encoding/json leaves a string unchanged for null
+			*dst = ""
+		default:
 			return bad
 		}
-		*dst = s
 		return nil
 	}
 	if create {

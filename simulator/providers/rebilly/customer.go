@@ -220,9 +220,9 @@ const (
 func withHash(raw []byte) []byte {
 	var vals [len(contactKeys)][]byte
 	jsonx.Object(raw, func(k, v []byte) bool {
-		name := jsonx.Key(k)
+		name := jsonx.KeyBytes(k)
 		for i, c := range contactKeys {
-			if c == name {
+			if c == string(name) {
 				vals[i] = v
 				break
 			}
@@ -244,7 +244,9 @@ func withHash(raw []byte) []byte {
 		case v != nil && isList:
 			b.Write(contactItems(v))
 		case v != nil:
-			if json.Compact(&b, v) != nil {
+			if k := jsonx.Kind(v); k != '{' && k != '[' {
+				b.Write(v) // a scalar Object passes is already compact
+			} else if json.Compact(&b, v) != nil {
 				b.WriteString("null")
 			}
 		case isList:
@@ -275,9 +277,9 @@ func itemFields(raw []byte, names []string, kinds string, each func(vals [][]byt
 	jsonx.Array(raw, func(_ int, item []byte) bool {
 		clear(vals)
 		if !jsonx.Object(item, func(k, v []byte) bool {
-			name := jsonx.Key(k)
+			name := jsonx.KeyBytes(k)
 			for i, n := range names {
-				if name == n {
+				if string(name) == n {
 					kind := jsonx.Kind(v)
 					if kinds[i] == 'b' && (kind == 't' || kind == 'f') || kinds[i] == kind {
 						vals[i] = v
@@ -286,7 +288,7 @@ func itemFields(raw []byte, names []string, kinds string, each func(vals [][]byt
 					ok = false
 					return false
 				}
-				if strings.EqualFold(name, n) {
+				if strings.EqualFold(string(name), n) {
 					ok = false
 					return false
 				}

@@ -366,17 +366,19 @@ func (c *checker) email(field string, v any, max int) {
 	}
 }
 
+// contactLimits are the ContactObject text members and their lengths.
+var contactLimits = map[string]int{"firstName": 45, "lastName": 45, "organization": 255, "address": 60,
+	"address2": 60, "city": 45, "region": 45, "jobTitle": 255}
+
 func (c *checker) contact(field string, v any) {
 	m, ok := v.(map[string]any)
 	if !ok {
 		c.add(field, "%s must be an object or null.", field)
 		return
 	}
-	limits := map[string]int{"firstName": 45, "lastName": 45, "organization": 255, "address": 60,
-		"address2": 60, "city": 45, "region": 45, "jobTitle": 255}
 	for _, k := range sortedKeys(m) {
 		sub, f := m[k], join(field, k)
-		if max, ok := limits[k]; ok {
+		if max, ok := contactLimits[k]; ok {
 			c.bmpText(f, sub, max)
 			continue
 		}
