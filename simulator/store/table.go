@@ -111,7 +111,11 @@ func nameKey(first, last string) string { return foldKey(first) + "\x00" + foldK
 
 func nameEntryOf(s *slot) nameEntry {
 	r := s.r
-	return nameEntry{tenant: r.Tenant, key: nameKey(r.FirstName, r.LastName), seq: r.Seq, s: s}
+	// tenant and key share one allocation, not the record's: an entry
+	// outlives the versions of its row that do not rename it.
+	both := r.Tenant + nameKey(r.FirstName, r.LastName)
+	n := len(r.Tenant)
+	return nameEntry{tenant: both[:n], key: both[n:], seq: r.Seq, s: s}
 }
 
 func newTable(name string) *table {
@@ -132,11 +136,26 @@ func (t *table) clear() {
 }
 
 // normalize makes a record safe to keep: UTC times with microsecond
-// precision (DATETIME(6)), its own copy of Doc.
+// precision (DATETIME(6)), its own copy of Doc, and its strings packed into
+// one allocation (fewer heap objects per row is less for every garbage
+// collection to mark: at 100,000 rows per provider it is what a collection
+// spends its time on).
 func normalize(r *Record) {
 	r.Created = r.Created.UTC().Truncate(time.Microsecond)
 	r.Updated = r.Updated.UTC().Truncate(time.Microsecond)
 	r.Doc = append([]byte(nil), r.Doc...)
+	var b strings.Builder
+	b.Grow(len(r.Tenant) + len(r.ID) + len(r.Email) + len(r.FirstName) + len(r.LastName) + len(r.ExtKey))
+	fields := [...]*string{&r.Tenant, &r.ID, &r.Email, &r.FirstName, &r.LastName, &r.ExtKey}
+	for _, f := range fields {
+		b.WriteString(*f)
+	}
+	all, at := b.String(), 0
+	for _, f := range fields {
+		n := len(*f)
+		*f = all[at : at+n]
+		at += n
+	}
 }
 
 // get returns the stored version of (tenant, id); caller holds a lock.
@@ -183,6 +202,9 @@ func (t *table) put(old, next *Record) {
 		moved = append(moved, t.bySeq)
 	}
 	rename := old.Seq != next.Seq || old.FirstName != next.FirstName || old.LastName != next.LastName
+	// Re-set the map entry so its key holds next's strings: the runtime
+	// replaces a string key on assignment, and old's packed strings can go.
+	t.rows[pk{next.Tenant, next.ID}] = s
 	for _, tree := range moved {
 		tree.Delete(s)
 	}
