@@ -21,6 +21,10 @@ const DefaultMaxBody = 1 << 20
 // HeaderRequestID carries the request id on every response.
 const HeaderRequestID = "X-Request-Id"
 
+// AccessLogMessage is the message of the access-log record Wrap writes for
+// every request.
+const AccessLogMessage = "request"
+
 // ErrTooLarge is returned by ReadBody when the body exceeds the limit.
 var ErrTooLarge = errors.New("request body too large")
 
@@ -146,7 +150,7 @@ func Wrap(next http.Handler, o Options) http.Handler {
 			}
 			ev := Event{RequestID: id, Status: rec.statusOr200(), Bytes: rec.bytes, Duration: time.Since(start), Start: start, Route: rec.route}
 			if logger.Enabled(r.Context(), slog.LevelInfo) {
-				logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
+				logger.LogAttrs(r.Context(), slog.LevelInfo, AccessLogMessage,
 					slog.String("request_id", id), slog.String("method", r.Method),
 					slog.String("path", r.URL.Path), slog.Int("status", ev.Status),
 					slog.Int("bytes", ev.Bytes), slog.Duration("duration", ev.Duration))

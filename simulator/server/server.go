@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -143,20 +144,24 @@ func (c *Config) SetAddr(name, addr string) {
 	}
 }
 
-// NewLogger builds the slog logger the config asks for.
-func (c *Config) NewLogger(w interface{ Write([]byte) (int, error) }) (*slog.Logger, error) {
+// NewLogger builds the slog logger the config asks for, writing to w.
+// Access-log lines are batched (logbuf.go); flush writes out what is held
+// and must be called before the process exits.
+func (c *Config) NewLogger(w io.Writer) (logger *slog.Logger, flush func(), err error) {
 	var lvl slog.Level
 	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
-		return nil, fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel)
+		return nil, nil, fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel)
 	}
 	opts := &slog.HandlerOptions{Level: lvl}
+	buf := newLogBuffer(w, logFlushEvery)
+	flush = func() { _ = buf.Flush() }
 	switch c.LogFormat {
 	case "json":
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
+		return slog.New(flushingHandler{slog.NewJSONHandler(buf, opts), buf}), flush, nil
 	case "text":
-		return slog.New(slog.NewTextHandler(w, opts)), nil
+		return slog.New(flushingHandler{slog.NewTextHandler(buf, opts), buf}), flush, nil
 	}
-	return nil, fmt.Errorf("log format %q: want json or text", c.LogFormat)
+	return nil, nil, fmt.Errorf("log format %q: want json or text", c.LogFormat)
 }
 
 // Server is a running (or ready to run) simulator.

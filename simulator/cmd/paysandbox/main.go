@@ -91,11 +91,12 @@ func serve(args []string, getenv func(string) string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "paysandbox:", err)
 		return 2
 	}
-	logger, err := cfg.NewLogger(stderr)
+	logger, flushLog, err := cfg.NewLogger(stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "paysandbox:", err)
 		return 2
 	}
+	defer flushLog()
 	logger.Info("starting", "version", versionString())
 	srv, err := server.New(cfg, logger)
 	if err != nil {
