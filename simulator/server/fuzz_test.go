@@ -190,8 +190,15 @@ func FuzzPayabliCreate(f *testing.F) {
 		}
 		get := httptest.NewRequest(http.MethodGet, "/api/Customer/"+strconv.FormatInt(int64(id), 10), nil)
 		get.Header.Set("requestToken", "fuzz")
-		if back := fs.do(t, server.Payabli, get); back.Code != http.StatusOK {
+		back := fs.do(t, server.Payabli, get)
+		if back.Code != http.StatusOK {
 			t.Fatalf("created %v but GET answered %d %s", id, back.Code, back.Body)
+		}
+		// the create answers with the customer exactly as a GET reads it
+		var created struct{ ResponseData json.RawMessage }
+		if err := json.Unmarshal(rec.Body.Bytes(), &created); err != nil ||
+			!bytes.Equal(created.ResponseData, bytes.TrimSpace(back.Body.Bytes())) {
+			t.Fatalf("create answered responseData\n%s\nGET answered\n%s", created.ResponseData, back.Body)
 		}
 	})
 }

@@ -138,6 +138,7 @@ func (p *Provider) create(w http.ResponseWriter, r *http.Request) {
 	now := p.deps.Now()
 	switch {
 	case match != nil && replace:
+		var written *Record
 		rec, _, err := p.deps.Store.Upsert(ctx, store.TablePayabli, tok.tenant, match.ID, func(cur *store.Record) (store.Record, bool, error) {
 			if cur == nil {
 				return store.Record{}, false, errNotFound
@@ -152,13 +153,14 @@ func (p *Provider) create(w http.ResponseWriter, r *http.Request) {
 			}
 			doc := newRecord(entry, now, d)
 			doc.Created = created
+			written = doc
 			return columns(cur, doc, now)
 		})
 		if err != nil {
 			p.internal(w, r, err)
 			return
 		}
-		p.writeCreated(w, r, &rec)
+		p.writeCreatedDoc(w, r, &rec, written)
 	case match != nil && p.cfg.Duplicate == DuplicateDecline:
 		declined(w, badRequest(fmt.Sprintf("Customer already exists (customerId %s).", match.ID),
 			"Send replaceExisting=1 to overwrite the existing customer, or forceCustomerCreation=true to create another one."))
@@ -177,8 +179,22 @@ func (p *Provider) create(w http.ResponseWriter, r *http.Request) {
 			p.internal(w, r, err)
 			return
 		}
-		p.writeCreated(w, r, &rec)
+		p.writeCreatedDoc(w, r, &rec, doc)
 	}
+}
+
+// writeCreatedDoc is writeCreated for a record whose document is in hand
+// (the one just written): decoding what encoding/json wrote from doc gives
+// doc back, so only the store-assigned customerId is filled in.
+// FuzzPayabliCreate holds the answer to the next GET's, byte for byte.
+func (p *Provider) writeCreatedDoc(w http.ResponseWriter, r *http.Request, rec *store.Record, doc *Record) {
+	id, err := strconv.ParseInt(rec.ID, 10, 64)
+	if err != nil {
+		p.internal(w, r, fmt.Errorf("payabli: stored id %q: %w", rec.ID, err))
+		return
+	}
+	doc.CustomerID = id
+	writeJSON(w, http.StatusOK, createResponse{IsSuccess: true, ResponseData: doc, ResponseText: "Success"})
 }
 
 func (p *Provider) writeCreated(w http.ResponseWriter, r *http.Request, rec *store.Record) {
