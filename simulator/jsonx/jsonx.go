@@ -155,8 +155,12 @@ func skipString(b []byte, i int) int {
 			return i + 1
 		}
 	}
-	return i
+	return len(b) // unterminated (not valid JSON)
 }
+
+// The iterators and decoders below are exact for valid JSON (json.Valid);
+// on anything else they stop early or return something meaningless, but
+// never panic or loop.
 
 // Object calls fn for each member of raw, a valid JSON object (surrounding
 // space allowed), in document order, with the member name's raw bytes
@@ -170,10 +174,19 @@ func Object(raw []byte, fn func(key, val []byte) bool) bool {
 	i = skipSpace(raw, i+1)
 	for i < len(raw) && raw[i] == '"' {
 		end := skipString(raw, i)
+		if end-1 <= i || raw[end-1] != '"' {
+			break // unterminated: not valid JSON
+		}
 		key := raw[i+1 : end-1]
 		i = skipSpace(raw, end)
 		i = skipSpace(raw, i+1) // ':'
+		if i >= len(raw) {
+			break
+		}
 		vEnd := skipValue(raw, i)
+		if vEnd <= i {
+			break // no value: not valid JSON
+		}
 		if !fn(key, raw[i:vEnd]) {
 			return true
 		}
@@ -195,6 +208,9 @@ func Array(raw []byte, fn func(i int, val []byte) bool) bool {
 	i = skipSpace(raw, i+1)
 	for n := 0; i < len(raw) && raw[i] != ']'; n++ {
 		end := skipValue(raw, i)
+		if end <= i {
+			break // no value: not valid JSON
+		}
 		if !fn(n, raw[i:end]) {
 			return true
 		}

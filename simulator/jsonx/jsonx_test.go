@@ -105,3 +105,31 @@ func TestKindAndTrim(t *testing.T) {
 		t.Fatalf("Trim = %q", got)
 	}
 }
+
+// FuzzAnyBytes: on input that is not valid JSON the iterators must still
+// return (no panic, no endless loop), yielding only slices of the input.
+func FuzzAnyBytes(f *testing.F) {
+	for _, s := range append(seeds, `{"`, `{"a"`, `{"a":`, `{"a":,}`, `[,]`, `[1,`, `{"a" 1}`, `{:}`, `["\`, `{"a":{"b":[}`) {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		n := 0
+		Object(raw, func(k, v []byte) bool {
+			if n++; n > len(raw) {
+				t.Fatalf("more members than bytes in %q", raw)
+			}
+			_ = KeyBytes(k)
+			Array(v, func(int, []byte) bool { return true })
+			return true
+		})
+		n = 0
+		Array(raw, func(_ int, v []byte) bool {
+			if n++; n > len(raw) {
+				t.Fatalf("more elements than bytes in %q", raw)
+			}
+			Object(v, func(_, _ []byte) bool { return true })
+			return true
+		})
+		_, _, _ = Kind(raw), Trim(raw), Unquote(raw)
+	})
+}

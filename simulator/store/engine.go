@@ -211,6 +211,9 @@ func (e *editor) Insert(ctx *sql.Context, row sql.Row) error {
 	if err != nil {
 		return err
 	}
+	if err := checkDoc(&rec); err != nil {
+		return err
+	}
 	t := e.s.t
 	defer e.lock(ctx)()
 	if old, exists := t.get(rec.Tenant, rec.ID); exists {
@@ -234,6 +237,9 @@ func (e *editor) Update(ctx *sql.Context, oldRow, newRow sql.Row) error {
 	rec, err := fromRow(newRow)
 	if err != nil {
 		return err
+	}
+	if err := checkDoc(&rec); err != nil {
+		return err // before anything changes
 	}
 	t := e.s.t
 	defer e.lock(ctx)()

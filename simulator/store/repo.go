@@ -140,6 +140,9 @@ func (t *table) upsertFrom(old *Record, exists bool, tenant, id string, fn Mutat
 		}
 		return Record{}, false, true, nil
 	}
+	if err := checkDoc(&next); err != nil {
+		return Record{}, false, true, err
+	}
 	next.Tenant, next.ID = tenant, id
 	normalize(&next)
 	if !locked {
@@ -163,6 +166,9 @@ func (t *table) upsertFrom(old *Record, exists bool, tenant, id string, fn Mutat
 func (s *Store) Insert(_ context.Context, tableName string, rec Record) (Record, error) {
 	t, err := s.table(tableName)
 	if err != nil {
+		return Record{}, err
+	}
+	if err := checkDoc(&rec); err != nil {
 		return Record{}, err
 	}
 	t.mu.Lock()

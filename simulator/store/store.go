@@ -29,6 +29,9 @@ var (
 	ErrNotFound     = errors.New("store: not found")
 	ErrExists       = errors.New("store: already exists")
 	ErrUnknownTable = errors.New("store: unknown table")
+	// ErrInvalidDoc is returned by a write whose Doc is not valid JSON:
+	// every stored document is (or is empty), so readers need not check.
+	ErrInvalidDoc = errors.New("store: doc is not valid JSON")
 	// ErrBadQuery is returned by List for a filter or sort on an unknown
 	// field or with an unusable value; the message says which.
 	ErrBadQuery = errors.New("store: bad query")
@@ -52,7 +55,7 @@ type Record struct {
 	Created   time.Time
 	Updated   time.Time
 	Revision  int64
-	Doc       []byte // the provider's JSON document (SQL type JSON)
+	Doc       []byte // the provider's JSON document (SQL type JSON): empty or valid JSON, checked on every write
 }
 
 // Mutator decides the new state of a row inside an atomic read-modify-write.

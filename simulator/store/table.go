@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -136,6 +137,14 @@ func (t *table) clear() {
 	t.names = btree.NewG(degree, lessName)
 	t.counts = map[string]int{}
 	t.interned = map[string]string{}
+}
+
+// checkDoc refuses a document that is not valid JSON.
+func checkDoc(r *Record) error {
+	if len(r.Doc) > 0 && !json.Valid(r.Doc) {
+		return ErrInvalidDoc
+	}
+	return nil
 }
 
 // normalize makes a record safe to keep: UTC times with microsecond

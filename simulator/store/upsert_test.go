@@ -130,3 +130,44 @@ var _ = Describe("Upsert under a lost race", Label("store"), func() {
 		Expect(got.Revision).To(Equal(int64(1)))
 	})
 })
+
+// Every stored document is valid JSON (or empty), so providers read docs
+// without checking them again.
+var _ = Describe("Documents", Label("store"), func() {
+	var (
+		s   *store.Store
+		ctx = context.Background()
+	)
+	BeforeEach(func() {
+		var err error
+		s, err = store.Open(store.Options{})
+		Expect(err).NotTo(HaveOccurred())
+		DeferCleanup(s.Close)
+	})
+
+	It("refuses an insert or an upsert whose doc is not valid JSON, and changes nothing", func() {
+		_, err := s.Insert(ctx, store.TableRebilly, store.Record{Tenant: "t", ID: "a", Doc: []byte(`{"k":`)})
+		Expect(err).To(MatchError(store.ErrInvalidDoc))
+		_, err = s.Get(ctx, store.TableRebilly, "t", "a")
+		Expect(err).To(MatchError(store.ErrNotFound))
+
+		_, err = s.Insert(ctx, store.TableRebilly, store.Record{Tenant: "t", ID: "a", Revision: 1, Doc: []byte(`{"k":1}`)})
+		Expect(err).NotTo(HaveOccurred())
+		_, _, err = s.Upsert(ctx, store.TableRebilly, "t", "a", func(cur *store.Record) (store.Record, bool, error) {
+			next := *cur
+			next.Revision++
+			next.Doc = []byte(`{"k":1}}`)
+			return next, true, nil
+		})
+		Expect(err).To(MatchError(store.ErrInvalidDoc))
+		got, err := s.Get(ctx, store.TableRebilly, "t", "a")
+		Expect(err).NotTo(HaveOccurred())
+		Expect(got.Revision).To(Equal(int64(1)))
+		Expect(string(got.Doc)).To(Equal(`{"k":1}`))
+	})
+
+	It("stores an empty doc", func() {
+		_, err := s.Insert(ctx, store.TableRebilly, store.Record{Tenant: "t", ID: "b"})
+		Expect(err).NotTo(HaveOccurred())
+	})
+})

@@ -39,14 +39,12 @@ func deref(s *string) string {
 	return *s
 }
 
-// docString reads one string member of a stored document without decoding
-// the rest: ok is false — decode the document instead — unless the document
-// is valid JSON whose only member matching name (encoding/json matches
-// member names case-insensitively) is exactly name and holds a string.
+// docString reads one string member of a stored document (valid JSON: the
+// store checks every write) without decoding the rest: ok is false — decode
+// the document instead — unless the document's only member matching name
+// (encoding/json matches member names case-insensitively) is exactly name
+// and holds a string.
 func docString(doc []byte, name string) (s string, ok bool) {
-	if !json.Valid(doc) {
-		return "", false
-	}
 	found, exact := 0, false
 	if !jsonx.Object(doc, func(k, v []byte) bool {
 		key := jsonx.KeyBytes(k)

@@ -72,7 +72,8 @@ func appendMember(b []byte, name string, frag []byte, unset string) []byte {
 	return append(b, frag...)
 }
 
-// decodeDoc reads a stored document. The fragments alias b.
+// decodeDoc reads a stored document. The fragments alias b. The store
+// holds valid JSON only (store.ErrInvalidDoc), so b is not checked again.
 func decodeDoc(b []byte) (doc, error) {
 	var d doc
 	frag := func(v []byte) []byte {
@@ -81,7 +82,7 @@ func decodeDoc(b []byte) (doc, error) {
 		}
 		return v
 	}
-	if !json.Valid(b) || !jsonx.Object(b, func(k, v []byte) bool {
+	if !jsonx.Object(b, func(k, v []byte) bool {
 		switch string(k) {
 		case "websiteId":
 			d.websiteID = frag(v)
