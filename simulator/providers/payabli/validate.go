@@ -9,6 +9,8 @@ import (
 	"net/mail"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/paysandbox/paysandbox/simulator/jsonx"
 )
 
 // CustomerData is a parsed create/update body. A nil pointer means the key was
@@ -77,7 +79,14 @@ func parseCustomerData(body []byte) (*CustomerData, *apiError) {
 		return nil, badRequest("The request body is empty.", "Send a JSON object with the customer fields.")
 	}
 	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(body, &raw); err != nil {
+	if body[0] == '{' && json.Valid(body) {
+		// what encoding/json would decode, without its reflection
+		raw = make(map[string]json.RawMessage, 16)
+		jsonx.Object(body, func(k, v []byte) bool {
+			raw[jsonx.Key(k)] = v
+			return true
+		})
+	} else if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, badRequest("The request body is not a valid JSON object: "+jsonErr(err), "Send a JSON object with the customer fields.")
 	}
 	if raw == nil {
@@ -91,10 +100,10 @@ func parseCustomerData(body []byte) (*CustomerData, *apiError) {
 			if null {
 				continue
 			}
-			var s string
-			if err := json.Unmarshal(v, &s); err != nil {
+			if jsonx.Kind(v) != '"' {
 				return nil, typeError(f.key, "a string")
 			}
+			s := jsonx.Unquote(v)
 			if f.max > 0 && utf8.RuneCountInString(s) > f.max {
 				return nil, badRequest(fmt.Sprintf("Invalid value for field '%s': maximum length is %d characters.", k, f.max), fixAction)
 			}
