@@ -70,8 +70,11 @@ func AppendString(dst []byte, s string) []byte {
 // writes a json.RawMessage: compacted, with <, >, &, U+2028 and U+2029
 // escaped inside strings.
 func AppendCanonical(dst []byte, raw []byte) []byte {
-	if bytes.IndexAny(raw, " \t\r\n") < 0 {
-		// nothing to compact: raw is valid JSON without space characters
+	if len(raw) == 0 {
+		return append(dst, "null"...) // as json.RawMessage(nil) encodes
+	}
+	if isCompact(raw) {
+		// nothing to compact: no space outside strings
 		if !needsHTMLEscape(raw) {
 			return append(dst, raw...)
 		}
@@ -89,6 +92,29 @@ func AppendCanonical(dst []byte, raw []byte) []byte {
 	var e bytes.Buffer
 	json.HTMLEscape(&e, b.Bytes())
 	return append(dst, e.Bytes()...)
+}
+
+// isCompact reports whether raw has no space characters outside strings.
+func isCompact(raw []byte) bool {
+	in := false
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if in {
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				in = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			in = true
+		case ' ', '\t', '\n', '\r':
+			return false
+		}
+	}
+	return true
 }
 
 func needsHTMLEscape(b []byte) bool {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"net/mail"
 	"regexp"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/paysandbox/paysandbox/simulator/jsonx"
@@ -31,6 +32,34 @@ type customer struct {
 	Metadata             json.RawMessage `json:"metadata"`
 	BusinessVatID        string          `json:"business_vat_id"`
 	Ewallet              string          `json:"ewallet"`
+}
+
+// appendJSON appends c as encoding/json.Marshal encodes it, without
+// reflection (FuzzCustomerJSON). The raw members are valid JSON: constants,
+// validated request members, or a stored document's.
+func (c *customer) appendJSON(b []byte) []byte {
+	str := func(b []byte, name, v string) []byte {
+		return jsonx.AppendString(append(b, name...), v)
+	}
+	b = str(b, `{"id":`, c.ID)
+	b = append(b, `,"delinquent":`...)
+	b = strconv.AppendBool(b, c.Delinquent)
+	b = jsonx.AppendCanonical(append(b, `,"discount":`...), c.Discount)
+	b = str(b, `,"name":`, c.Name)
+	b = str(b, `,"default_payment_method":`, c.DefaultPaymentMethod)
+	b = str(b, `,"description":`, c.Description)
+	b = str(b, `,"email":`, c.Email)
+	b = str(b, `,"phone_number":`, c.PhoneNumber)
+	b = str(b, `,"invoice_prefix":`, c.InvoicePrefix)
+	b = jsonx.AppendCanonical(append(b, `,"addresses":`...), c.Addresses)
+	b = jsonx.AppendCanonical(append(b, `,"payment_methods":`...), c.PaymentMethods)
+	b = jsonx.AppendCanonical(append(b, `,"subscriptions":`...), c.Subscriptions)
+	b = append(b, `,"created_at":`...)
+	b = strconv.AppendInt(b, c.CreatedAt, 10)
+	b = jsonx.AppendCanonical(append(b, `,"metadata":`...), c.Metadata)
+	b = str(b, `,"business_vat_id":`, c.BusinessVatID)
+	b = str(b, `,"ewallet":`, c.Ewallet)
+	return append(b, '}')
 }
 
 func newCustomer(createdAt int64) customer {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/paysandbox/paysandbox/simulator/httpx"
+	"github.com/paysandbox/paysandbox/simulator/jsonx"
 )
 
 // Error codes and messages as Rapyd documents them (texts from the
@@ -72,11 +73,31 @@ func operationID() string {
 }
 
 func successBody(data any) []byte {
-	b, _ := json.Marshal(envelope{Status: status{Status: "SUCCESS", OperationID: operationID()}, Data: data})
+	return successBodyWith(data, operationID())
+}
+
+func successBodyWith(data any, opID string) []byte {
+	b, _ := json.Marshal(envelope{Status: status{Status: "SUCCESS", OperationID: opID}, Data: data})
 	return b
 }
 
+// successDoc is successBody for a stored document, without reflection:
+// byte for byte what successBody writes for json.RawMessage(doc)
+// (FuzzSuccessDoc).
+func successDoc(doc []byte, opID string) []byte {
+	b := make([]byte, 0, len(doc)+160)
+	b = append(b, `{"status":{"error_code":"","status":"SUCCESS","message":"","response_code":"","operation_id":`...)
+	b = jsonx.AppendString(b, opID)
+	b = append(b, `},"data":`...)
+	b = jsonx.AppendCanonical(b, doc)
+	return append(b, '}')
+}
+
 func writeSuccess(w http.ResponseWriter, data any) {
+	if doc, ok := data.(json.RawMessage); ok {
+		httpx.WriteJSON(w, http.StatusOK, successDoc(doc, operationID()))
+		return
+	}
 	httpx.WriteJSON(w, http.StatusOK, successBody(data))
 }
 

@@ -17,8 +17,8 @@ func (p *Provider) storeError(w http.ResponseWriter, r *http.Request, err error)
 }
 
 func toRecord(tenant string, c customer) (store.Record, error) {
-	doc, err := json.Marshal(c)
-	return store.Record{Tenant: tenant, ID: c.ID, Email: c.Email, FirstName: c.Name, ExtKey: c.Ewallet, Doc: doc}, err
+	doc := c.appendJSON(make([]byte, 0, 512))
+	return store.Record{Tenant: tenant, ID: c.ID, Email: c.Email, FirstName: c.Name, ExtKey: c.Ewallet, Doc: doc}, nil
 }
 
 // ewalletTaken reports whether another customer of the tenant holds ewallet.
