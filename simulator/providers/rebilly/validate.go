@@ -110,21 +110,28 @@ func asTypeError(err error, target **json.UnmarshalTypeError) bool {
 // name contains an escape or invalid UTF-8 (which only the exact check can
 // compare).
 func mayRepeatKeys(body []byte) bool {
+	// One shared stack of the names seen, each frame owning a tail of it: a
+	// nested object's names are dropped when it closes, before its parent
+	// reads another name, so a frame's names stay contiguous. The arrays
+	// keep ordinary bodies off the heap.
 	type frame struct {
 		obj, wantKey bool
-		keys         [][]byte
-		set          map[string]struct{}
+		start        int                 // this object's first name in keys
+		set          map[string]struct{} // past 16 names
 	}
-	var stack []frame
+	var frameBuf [8]frame
+	var keyBuf [32][]byte
+	stack, keys := frameBuf[:0], keyBuf[:0]
 	for i := 0; i < len(body); i++ {
 		switch body[i] {
 		case '{':
-			stack = append(stack, frame{obj: true, wantKey: true})
+			stack = append(stack, frame{obj: true, wantKey: true, start: len(keys)})
 		case '[':
-			stack = append(stack, frame{})
+			stack = append(stack, frame{start: len(keys)})
 		case '}', ']':
-			if len(stack) > 0 {
-				stack = stack[:len(stack)-1]
+			if n := len(stack); n > 0 {
+				keys = keys[:stack[n-1].start]
+				stack = stack[:n-1]
 			}
 		case ',':
 			if n := len(stack); n > 0 && stack[n-1].obj {
@@ -157,15 +164,15 @@ func mayRepeatKeys(body []byte) bool {
 				f.set[string(key)] = struct{}{}
 				continue
 			}
-			for _, k := range f.keys {
+			for _, k := range keys[f.start:] {
 				if bytes.Equal(k, key) {
 					return true
 				}
 			}
-			f.keys = append(f.keys, key)
-			if len(f.keys) > 16 {
-				f.set = make(map[string]struct{}, 2*len(f.keys))
-				for _, k := range f.keys {
+			keys = append(keys, key)
+			if len(keys)-f.start > 16 {
+				f.set = make(map[string]struct{}, 2*(len(keys)-f.start))
+				for _, k := range keys[f.start:] {
 					f.set[string(k)] = struct{}{}
 				}
 			}
