@@ -493,7 +493,7 @@ func (p *Provider) render(rec *store.Record, selfBase string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.appendCustomer(make([]byte, 0, 2048), rec, &d, d.mirror(), selfBase), nil
+	return p.appendCustomer(make([]byte, 0, 1024), rec, &d, d.mirror(), selfBase), nil
 }
 
 func (p *Provider) formatTime(t time.Time) string { return t.UTC().Format(p.timeFmt) }

@@ -43,7 +43,7 @@ func base(r *http.Request, c caller) string {
 func (p *Provider) writeCustomer(w http.ResponseWriter, r *http.Request, c caller, status int, rec *store.Record, d *doc) {
 	var body []byte
 	if d != nil {
-		body = p.appendCustomer(make([]byte, 0, 2048), rec, d, d.mirror(), base(r, c))
+		body = p.appendCustomer(make([]byte, 0, 1024), rec, d, d.mirror(), base(r, c))
 	} else {
 		var err error
 		if body, err = p.render(rec, base(r, c)); err != nil {
