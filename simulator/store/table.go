@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/google/btree"
+
+	"github.com/paysandbox/paysandbox/simulator/jsonx"
 )
 
 // table is one table's rows. Every row lives in a slot: rows maps (tenant,
@@ -141,7 +142,7 @@ func (t *table) clear() {
 
 // checkDoc refuses a document that is not valid JSON.
 func checkDoc(r *Record) error {
-	if len(r.Doc) > 0 && !json.Valid(r.Doc) {
+	if len(r.Doc) > 0 && !jsonx.Valid(r.Doc) {
 		return ErrInvalidDoc
 	}
 	return nil

@@ -79,7 +79,7 @@ func parseCustomerData(body []byte) (*CustomerData, *apiError) {
 		return nil, badRequest("The request body is empty.", "Send a JSON object with the customer fields.")
 	}
 	var raw map[string]json.RawMessage
-	if body[0] == '{' && json.Valid(body) {
+	if body[0] == '{' && jsonx.Valid(body) {
 		// what encoding/json would decode, without its reflection
 		raw = make(map[string]json.RawMessage, 16)
 		jsonx.Object(body, func(k, v []byte) bool {

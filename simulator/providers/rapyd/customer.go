@@ -85,7 +85,7 @@ func (c *customer) apply(body []byte, create bool) *fieldError {
 	trimmed := bytes.TrimSpace(body)
 	if len(trimmed) == 0 {
 		in = map[string]json.RawMessage{}
-	} else if trimmed[0] != '{' || !utf8.Valid(trimmed) || !json.Valid(trimmed) {
+	} else if trimmed[0] != '{' || !utf8.Valid(trimmed) || !jsonx.Valid(trimmed) {
 		// what encoding/json would refuse to decode into a map (or
 		// decode as a nil map, for null)
 		return dataMissing

@@ -44,7 +44,7 @@ func (c *checker) add(field, format string, args ...any) {
 // member names and trailing data. It returns the members as raw JSON.
 func decodeBody(body []byte) (map[string]json.RawMessage, []invalidField) {
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) > 0 && trimmed[0] == '{' && utf8.Valid(trimmed) && json.Valid(trimmed) {
+	if len(trimmed) > 0 && trimmed[0] == '{' && utf8.Valid(trimmed) && jsonx.Valid(trimmed) {
 		// the common case without encoding/json's reflection: one
 		// validating scan, then members sliced out of the body
 		obj := make(map[string]json.RawMessage, 8)
