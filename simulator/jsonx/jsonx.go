@@ -309,13 +309,16 @@ func KeyBytes(key []byte) []byte {
 	return []byte(Key(key))
 }
 
-// KeyIs reports whether a member name as Object passes it equals name (an
-// escape-free name).
-func KeyIs(key []byte, name string) bool {
-	if bytes.IndexByte(key, '\\') < 0 {
-		return string(key) == name
-	}
-	return Key(key) == name
+// Members is what encoding/json.Unmarshal gives for raw, a valid JSON
+// object, into a map[string]json.RawMessage: names decoded, values as raw
+// slices of raw (aliasing it), the last of a repeated name winning.
+func Members(raw []byte) map[string]json.RawMessage {
+	m := make(map[string]json.RawMessage, 16)
+	Object(raw, func(k, v []byte) bool {
+		m[Key(k)] = v
+		return true
+	})
+	return m
 }
 
 // Value decodes a valid JSON value as encoding/json decodes into an any

@@ -81,11 +81,7 @@ func parseCustomerData(body []byte) (*CustomerData, *apiError) {
 	var raw map[string]json.RawMessage
 	if body[0] == '{' && jsonx.Valid(body) {
 		// what encoding/json would decode, without its reflection
-		raw = make(map[string]json.RawMessage, 16)
-		jsonx.Object(body, func(k, v []byte) bool {
-			raw[jsonx.Key(k)] = v
-			return true
-		})
+		raw = jsonx.Members(body)
 	} else if err := json.Unmarshal(body, &raw); err != nil {
 		return nil, badRequest("The request body is not a valid JSON object: "+jsonErr(err), "Send a JSON object with the customer fields.")
 	}

@@ -90,11 +90,7 @@ func (c *customer) apply(body []byte, create bool) *fieldError {
 		// decode as a nil map, for null)
 		return dataMissing
 	} else {
-		in = make(map[string]json.RawMessage, 8)
-		jsonx.Object(trimmed, func(k, v []byte) bool {
-			in[jsonx.Key(k)] = v
-			return true
-		})
+		in = jsonx.Members(trimmed)
 	}
 	str := func(k string, dst *string, bad *fieldError) *fieldError {
 		raw, ok := in[k]

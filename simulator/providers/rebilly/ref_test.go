@@ -2,7 +2,9 @@ package rebilly
 
 // The reflective encoding/json implementation of the customer document that
 // the hand-written codec in customer.go replaced, kept as the reference
-// FuzzCodecMatchesReference holds the codec to, byte for byte.
+// FuzzCodecMatchesReference holds the codec to, byte for byte. Its
+// contact-item and tax-number encodings are the production fallbacks
+// (contactItemsJSON, taxNumbersJSON), which are that code unchanged.
 
 import (
 	"bytes"
@@ -64,7 +66,7 @@ func (d *refDoc) refApply(obj map[string]json.RawMessage) {
 			if isNull {
 				d.TaxNumbers = nil
 			} else {
-				c := refTaxNumbersOut(raw)
+				c := json.RawMessage(taxNumbersJSON(raw))
 				d.TaxNumbers = &c
 			}
 		case "leadSource":
@@ -107,7 +109,7 @@ func refWithHash(raw json.RawMessage) json.RawMessage {
 		v, ok := in[k]
 		switch {
 		case ok && (k == "phoneNumbers" || k == "emails"):
-			b.Write(refContactItems(v))
+			b.Write(contactItemsJSON(v))
 		case ok:
 			b.Write(refCompact(v))
 		case k == "phoneNumbers" || k == "emails":
@@ -121,41 +123,6 @@ func refWithHash(raw json.RawMessage) json.RawMessage {
 	b.WriteString(hex.EncodeToString(sum[:]))
 	b.WriteString(`"}`)
 	return b.Bytes()
-}
-
-// refContactItems keeps label, value and primary (default false) of each item.
-func refContactItems(raw json.RawMessage) []byte {
-	var items []struct {
-		Label   string `json:"label"`
-		Value   string `json:"value"`
-		Primary bool   `json:"primary"`
-	}
-	_ = json.Unmarshal(raw, &items)
-	if items == nil {
-		return []byte("[]")
-	}
-	out, _ := json.Marshal(items)
-	return out
-}
-
-// refTaxNumbersOut keeps the writable members and adds the read-only isValid
-// (null: the simulator does not call VIES).
-func refTaxNumbersOut(raw json.RawMessage) json.RawMessage {
-	var items []struct {
-		Type      string `json:"type"`
-		Value     string `json:"value"`
-		IsDefault bool   `json:"isDefault"`
-		IsValid   *bool  `json:"isValid"`
-	}
-	_ = json.Unmarshal(raw, &items)
-	if items == nil {
-		return json.RawMessage("[]")
-	}
-	for i := range items {
-		items[i].IsValid = nil
-	}
-	out, _ := json.Marshal(items)
-	return out
 }
 
 func refCompact(raw json.RawMessage) []byte {

@@ -47,11 +47,7 @@ func decodeBody(body []byte) (map[string]json.RawMessage, []invalidField) {
 	if len(trimmed) > 0 && trimmed[0] == '{' && utf8.Valid(trimmed) && jsonx.Valid(trimmed) {
 		// the common case without encoding/json's reflection: one
 		// validating scan, then members sliced out of the body
-		obj := make(map[string]json.RawMessage, 8)
-		jsonx.Object(trimmed, func(k, v []byte) bool {
-			obj[jsonx.Key(k)] = v
-			return true
-		})
+		obj := jsonx.Members(trimmed)
 		if mayRepeatKeys(trimmed) {
 			if dup := duplicateKey(trimmed); dup != "" {
 				return nil, []invalidField{{Field: dup, Message: "Duplicate member " + strconv.Quote(dup) + "."}}
