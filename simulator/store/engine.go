@@ -158,11 +158,22 @@ func (it *indexedTable) LookupPartitions(_ *sql.Context, lookup sql.IndexLookup)
 }
 
 // collect snapshots the rows a scan or lookup returns, under the read lock.
+// Within a List (a listSnap in ctx) the statements share one snapshot: see
+// listSnap.
 func (s *sqlTable) collect(ctx *sql.Context, lookup *sql.IndexLookup) ([]*Record, error) {
+	snap := snapOf(ctx, s.t)
+	if snap != nil {
+		return snap.collect(ctx, s, lookup)
+	}
 	if !held(ctx) {
 		s.t.mu.RLock()
 		defer s.t.mu.RUnlock()
 	}
+	return s.scan(ctx, lookup)
+}
+
+// scan returns the rows of a full scan or a lookup; caller holds a lock.
+func (s *sqlTable) scan(ctx *sql.Context, lookup *sql.IndexLookup) ([]*Record, error) {
 	if lookup == nil || lookup.Index == nil {
 		out := make([]*Record, 0, s.t.primary.Len())
 		s.t.primary.Ascend(func(sl *slot) bool { out = append(out, sl.r); return true })
@@ -219,6 +230,9 @@ func (e *editor) Insert(ctx *sql.Context, row sql.Row) error {
 	if old, exists := t.get(rec.Tenant, rec.ID); exists {
 		return sql.NewUniqueKeyErr(fmt.Sprintf("[%s,%s]", rec.Tenant, rec.ID), true, toRow(old))
 	}
+	if h, col := t.duplicate(nil, &rec, nil); h != nil {
+		return uniqueKeyErr(h, col)
+	}
 	if rec.Seq == 0 {
 		rec.Seq = t.nextSeq()
 	} else {
@@ -227,6 +241,20 @@ func (e *editor) Insert(ctx *sql.Context, row sql.Row) error {
 	normalize(&rec)
 	t.put(nil, &rec)
 	return nil
+}
+
+// uniqueKeyErr is MySQL's duplicate-entry error for a unique column, with
+// the holder as the existing row (REPLACE deletes it and INSERT … ON
+// DUPLICATE KEY UPDATE updates it, as MySQL does).
+func uniqueKeyErr(holder *Record, column string) error {
+	return sql.NewUniqueKeyErr(fmt.Sprintf("%s [%s,%s]", column, holder.Tenant, value(holder, colOf(column))), false, toRow(holder))
+}
+
+func colOf(column string) int {
+	if column == "email" {
+		return colEmail
+	}
+	return colExtKey
 }
 
 func (e *editor) Update(ctx *sql.Context, oldRow, newRow sql.Row) error {
@@ -246,6 +274,9 @@ func (e *editor) Update(ctx *sql.Context, oldRow, newRow sql.Row) error {
 	old, exists := t.get(oldRec.Tenant, oldRec.ID)
 	if !exists {
 		return sql.ErrDeleteRowNotFound.New()
+	}
+	if h, col := t.duplicate(old, &rec, func(r *Record) bool { return r == old }); h != nil {
+		return uniqueKeyErr(h, col)
 	}
 	if rec.Tenant != old.Tenant || rec.ID != old.ID {
 		if other, taken := t.get(rec.Tenant, rec.ID); taken {
@@ -280,6 +311,9 @@ var _ sql.StatisticsTable = (*sqlTable)(nil)
 // RowCount gives the analyzer's coster a real row count, so a selective
 // secondary index beats a tenant-prefix scan of the primary key.
 func (s *sqlTable) RowCount(ctx *sql.Context) (uint64, bool, error) {
+	if snap := snapOf(ctx, s.t); snap != nil && snap.locked {
+		return uint64(s.t.primary.Len()), true, nil // the List holds the read lock
+	}
 	if !held(ctx) {
 		s.t.mu.RLock()
 		defer s.t.mu.RUnlock()

@@ -228,7 +228,9 @@ func buildWhere(q Query) (string, error) {
 	return strings.Join(parts, " AND "), nil
 }
 
-// List implements Repository.
+// List implements Repository. The page and its total come from one
+// snapshot of the table (listSnap): the COUNT and the SELECT read the same
+// rows.
 func (s *Store) List(ctx context.Context, tableName string, q Query) (Page, error) {
 	t, err := s.table(tableName)
 	if err != nil {
@@ -243,15 +245,6 @@ func (s *Store) List(ctx context.Context, tableName string, q Query) (Page, erro
 		return Page{}, err
 	}
 	from := " FROM `" + tableName + "` WHERE " + where
-	_, rows, err := s.Query(ctx, "SELECT COUNT(*)"+from)
-	if err != nil {
-		return Page{}, fmt.Errorf("store: count: %w", err)
-	}
-	page := Page{Total: toInt(rows[0][0])}
-	if q.Limit < 0 || page.Total == 0 {
-		page.Records = []Record{}
-		return page, nil
-	}
 	order := make([]string, 0, len(q.Sort)+2)
 	for _, so := range q.Sort {
 		expr, _, err := fieldExpr(so.Field)
@@ -273,10 +266,51 @@ func (s *Store) List(ctx context.Context, tableName string, q Query) (Page, erro
 	if q.Offset > 0 {
 		stmt += " OFFSET " + strconv.Itoa(q.Offset)
 	}
+	for try := 0; ; try++ {
+		sn := &listSnap{t: t, locked: try >= listOptimisticTries}
+		page, err := s.listSQL(withSnap(ctx, sn), sn, "SELECT COUNT(*)"+from, stmt, q)
+		if err != nil || sn.locked || !sn.changed() {
+			return page, err
+		}
+	}
+}
+
+// listOptimisticTries is how many times List runs without holding the read
+// lock across its statements before it does (a retry is needed only when
+// the two statements used different lookups and a write came between them).
+const listOptimisticTries = 1
+
+// listSQL runs a List's COUNT and SELECT under the snapshot sn (ctx carries
+// it). When a statement did not read the table through the snapshot, the
+// result is marked unsure (moved) unless the read lock is held throughout.
+func (s *Store) listSQL(ctx context.Context, sn *listSnap, count, stmt string, q Query) (Page, error) {
+	if sn.locked {
+		sn.t.mu.RLock()
+		defer sn.t.mu.RUnlock()
+	}
+	unsure := func(before int) {
+		if sn.readCount() == before {
+			sn.mu.Lock()
+			sn.moved = true
+			sn.mu.Unlock()
+		}
+	}
+	_, rows, err := s.Query(ctx, count)
+	if err != nil {
+		return Page{}, fmt.Errorf("store: count: %w", err)
+	}
+	unsure(0)
+	page := Page{Total: toInt(rows[0][0])}
+	if q.Limit < 0 || page.Total == 0 {
+		page.Records = []Record{}
+		return page, nil
+	}
+	before := sn.readCount()
 	_, rows, err = s.Query(ctx, stmt)
 	if err != nil {
 		return Page{}, fmt.Errorf("store: list: %w", err)
 	}
+	unsure(before)
 	page.Records = make([]Record, 0, len(rows))
 	for _, row := range rows {
 		rec, err := fromRow(row)

@@ -152,6 +152,9 @@ func (t *table) upsertFrom(old *Record, exists bool, tenant, id string, fn Mutat
 			return Record{}, false, false, nil
 		}
 	}
+	if h, col := t.duplicate(old, &next, func(r *Record) bool { return r == old }); h != nil {
+		return Record{}, false, true, t.duplicateError(h, col)
+	}
 	if exists {
 		next.Seq = old.Seq
 	} else {
@@ -185,10 +188,108 @@ func (s *Store) Insert(_ context.Context, tableName string, rec Record) (Record,
 			return Record{}, ErrExists
 		}
 	}
+	if h, col := t.duplicate(nil, &rec, nil); h != nil {
+		return Record{}, t.duplicateError(h, col)
+	}
 	normalize(&rec)
 	stored := rec
 	t.put(nil, &stored)
 	return rec, nil
+}
+
+// Atomic implements Repository. fn runs once, under the table's write lock:
+// the rows cannot change between its read and the write, and readers (who
+// share the lock) see all of the changes or none.
+func (s *Store) Atomic(_ context.Context, tableName, tenant string, ids []string, fn RowsMutator) ([]Record, error) {
+	t, err := s.table(tableName)
+	if err != nil {
+		return nil, err
+	}
+	mine := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if mine[id] {
+			return nil, fmt.Errorf("store: Atomic: id %q given twice", id)
+		}
+		mine[id] = true
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock() // also when fn panics
+	olds := make([]*Record, len(ids))
+	cur := make([]*Record, len(ids))
+	for i, id := range ids {
+		if r, ok := t.get(tenant, id); ok {
+			c := *r
+			c.Doc = append([]byte(nil), r.Doc...)
+			olds[i], cur[i] = r, &c
+		}
+	}
+	changes, err := fn(cur)
+	if err != nil {
+		return nil, err
+	}
+	if len(changes) != len(ids) {
+		return nil, fmt.Errorf("store: Atomic: %d changes for %d rows", len(changes), len(ids))
+	}
+	// Decide every row's final version, and check it all, before anything
+	// changes.
+	finals := make([]*Record, len(ids))
+	for i, ch := range changes {
+		switch {
+		case ch.Put != nil && ch.Delete:
+			return nil, fmt.Errorf("store: Atomic: row %q both put and deleted", ids[i])
+		case ch.Delete:
+		case ch.Put != nil:
+			next := *ch.Put
+			if err := checkDoc(&next); err != nil {
+				return nil, err
+			}
+			next.Tenant, next.ID = tenant, ids[i]
+			normalize(&next)
+			finals[i] = &next
+		default:
+			finals[i] = olds[i]
+		}
+	}
+	rewritten := func(r *Record) bool { return r.Tenant == tenant && mine[r.ID] }
+	for i, f := range finals {
+		if f == nil || f == olds[i] {
+			continue // deleted, absent, or unchanged
+		}
+		if h, col := t.duplicate(nil, f, rewritten); h != nil {
+			return nil, t.duplicateError(h, col)
+		}
+		for j, g := range finals {
+			if j == i || g == nil {
+				continue
+			}
+			if t.uniqueExt && f.ExtKey != "" && g.ExtKey == f.ExtKey {
+				return nil, t.duplicateError(g, "ext_key")
+			}
+			if t.uniqueEmail && f.Email != "" && g.Email == f.Email {
+				return nil, t.duplicateError(g, "email")
+			}
+		}
+	}
+	out := make([]Record, len(ids))
+	for i, f := range finals {
+		switch {
+		case f == nil:
+			if olds[i] != nil {
+				t.remove(olds[i])
+			}
+		case f != olds[i]:
+			if olds[i] != nil {
+				f.Seq = olds[i].Seq
+			} else {
+				f.Seq = t.nextSeq()
+			}
+			t.put(olds[i], f)
+			out[i] = *f
+		default:
+			out[i] = *f
+		}
+	}
+	return out, nil
 }
 
 // Delete implements Repository.

@@ -11,6 +11,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 )
 
@@ -35,7 +36,42 @@ var (
 	// ErrBadQuery is returned by List for a filter or sort on an unknown
 	// field or with an unusable value; the message says which.
 	ErrBadQuery = errors.New("store: bad query")
+	// ErrDuplicateKey is returned by a write that would give a second row
+	// of a tenant the same non-empty value in a unique column (see
+	// UniqueColumns). The error is a *DuplicateKeyError naming the column.
+	// Nothing is written.
+	ErrDuplicateKey = errors.New("store: duplicate key")
 )
+
+// DuplicateKeyError is the error of a write refused by a unique column. It
+// matches ErrDuplicateKey with errors.Is. It does not carry the value (it
+// may be personal data, e.g. an email address).
+type DuplicateKeyError struct {
+	Table  string
+	Column string // e.g. "ext_key"
+	Holder string // id of the row of the same tenant that holds the value
+}
+
+func (e *DuplicateKeyError) Error() string {
+	return "store: duplicate key: " + e.Table + "." + e.Column + " is already held by row " + strconv.Quote(e.Holder)
+}
+
+// Unwrap makes errors.Is(err, ErrDuplicateKey) true.
+func (e *DuplicateKeyError) Unwrap() error { return ErrDuplicateKey }
+
+// UniqueColumns returns the columns of table that are unique keys: within a
+// tenant, no two rows hold the same non-empty value (any number of rows may
+// hold ""). Every write — Insert, Upsert, Atomic, and SQL INSERT / UPDATE /
+// REPLACE / INSERT … ON DUPLICATE KEY UPDATE — is checked under the same lock
+// as the write itself, so of two concurrent writers claiming one value
+// exactly one succeeds. The typed API fails with a *DuplicateKeyError; SQL
+// with MySQL's duplicate-entry error (and REPLACE / ON DUPLICATE KEY UPDATE
+// act on the holder, as MySQL does for a unique index).
+//
+// rapyd_customers: ext_key (the customer's ewallet).
+func UniqueColumns(table string) []string {
+	return append([]string(nil), uniqueColumns[table]...)
+}
 
 // Record is one stored row. Tenant and ID form the primary key.
 //
@@ -65,6 +101,27 @@ type Record struct {
 // if another write got there first): it must be a pure function of cur —
 // no I/O, no blocking, no side effects that a retry would repeat.
 type Mutator func(cur *Record) (next Record, ok bool, err error)
+
+// Change is a RowsMutator's decision for one row. The zero Change leaves
+// the row as it is.
+type Change struct {
+	// Put, when not nil, is the row's new version, inserted if the row does
+	// not exist. As with Upsert, the store writes Tenant and ID as given in
+	// the call and sets Seq (kept on update, assigned on insert).
+	Put *Record
+	// Delete removes the row (nothing happens if it does not exist). Put
+	// and Delete together are refused.
+	Delete bool
+}
+
+// RowsMutator decides the new state of several rows of one table and tenant
+// inside one atomic read-modify-write (Repository.Atomic). cur[i] is the
+// current version of ids[i], nil when it does not exist (each a copy the
+// mutator may change). It returns exactly one Change per id, or an error to
+// abort with nothing written. Like Mutator, it may be called more than once
+// and must be a pure function of cur — in particular it must not call the
+// Repository.
+type RowsMutator func(cur []*Record) ([]Change, error)
 
 // Op is a comparison in a filter.
 type Op string
@@ -118,16 +175,19 @@ type Query struct {
 	Offset       int
 }
 
-// Page is a List result: the requested slice and the total matching rows.
+// Page is a List result: the requested slice and the total matching rows,
+// both read from one snapshot of the table (no write lands between them:
+// with Offset 0 and a Limit above Total, len(Records) == Total).
 type Page struct {
 	Records []Record
 	Total   int
 }
 
 // Repository is the typed API the provider handlers use. Point operations
-// (Get, GetBy, Upsert, Insert, Update, Delete) go straight to the backend's
+// (Get, GetBy, Upsert, Insert, Atomic, Delete) go straight to the backend's
 // indexes; List goes through SQL over the same tables. Every method is safe
-// for concurrent use.
+// for concurrent use. Every write honours the table's unique columns
+// (UniqueColumns, ErrDuplicateKey).
 type Repository interface {
 	// Get returns the row (tenant, id) or ErrNotFound.
 	Get(ctx context.Context, table, tenant, id string) (Record, error)
@@ -140,14 +200,26 @@ type Repository interface {
 	// Upsert atomically reads (tenant, id), calls fn, and writes what it
 	// returns. created reports whether a new row was inserted. The store
 	// sets Seq on insert and keeps it on update; it writes Tenant and ID as
-	// given in the call, whatever fn returns.
+	// given in the call, whatever fn returns. A result that would duplicate
+	// a unique column's value fails with ErrDuplicateKey (nothing written).
 	Upsert(ctx context.Context, table, tenant, id string, fn Mutator) (rec Record, created bool, err error)
-	// Insert adds a new row, assigning Seq; ErrExists if (tenant, id) exists.
+	// Insert adds a new row, assigning Seq; ErrExists if (tenant, id) exists,
+	// ErrDuplicateKey if it would duplicate a unique column's value.
 	// If rec.ID is empty, the decimal Seq becomes the ID (Payabli).
 	Insert(ctx context.Context, table string, rec Record) (Record, error)
 	// Delete removes (tenant, id); ErrNotFound if absent.
 	Delete(ctx context.Context, table, tenant, id string) (Record, error)
-	// List answers q through SQL.
+	// Atomic is a read-modify-write of several rows of one table and tenant
+	// as one operation: it reads rows ids (distinct), calls fn, and applies
+	// every Change it returns, or — when fn fails, a document is invalid or
+	// a unique column would be duplicated — none of them. No other write to
+	// those rows lands between the read and the write, and no reader sees
+	// some of the changes without the others. The result holds each row's
+	// state afterwards, in ids order (the zero Record for a row that does
+	// not exist). Uniqueness is judged on the final state, so one call may
+	// move a unique value from one of its rows to another.
+	Atomic(ctx context.Context, table, tenant string, ids []string, fn RowsMutator) ([]Record, error)
+	// List answers q through SQL, the page and its total from one snapshot.
 	List(ctx context.Context, table string, q Query) (Page, error)
 	// Count returns the number of rows of tenant ("" = all tenants).
 	Count(ctx context.Context, table, tenant string) (int, error)

@@ -42,6 +42,15 @@ type table struct {
 	// analyzed is the row count at the last ANALYZE TABLE (statistics for
 	// the engine's coster).
 	analyzed atomic.Int64
+
+	// version counts the table's changes (every put, remove and clear);
+	// written under the write lock, read under either lock. A List whose
+	// reads all saw one version read one snapshot.
+	version uint64
+
+	// uniqueEmail and uniqueExt: the column is a unique key of the tenant
+	// when non-empty (UniqueColumns).
+	uniqueEmail, uniqueExt bool
 }
 
 // pk is a row's primary key.
@@ -124,11 +133,22 @@ func nameEntryOf(s *slot) nameEntry {
 
 func newTable(name string) *table {
 	t := &table{name: name}
+	for _, c := range uniqueColumns[name] {
+		switch c {
+		case "email":
+			t.uniqueEmail = true
+		case "ext_key":
+			t.uniqueExt = true
+		default:
+			panic("store: unique column " + c + " has no index")
+		}
+	}
 	t.clear()
 	return t
 }
 
 func (t *table) clear() {
+	t.version++
 	t.rows = map[pk]*slot{}
 	t.primary = btree.NewG(degree, lessPK)
 	t.email = btree.NewG(degree, lessEmail)
@@ -184,6 +204,7 @@ func (t *table) get(tenant, id string) (*Record, bool) {
 // the write lock and old is the current version of its key. An update
 // re-sorts only the trees whose columns changed.
 func (t *table) put(old, next *Record) {
+	t.version++
 	if old != nil && (old.Tenant != next.Tenant || old.ID != next.ID) {
 		t.remove(old)
 		old = nil
@@ -255,6 +276,7 @@ func (t *table) remove(r *Record) {
 	if !ok {
 		return
 	}
+	t.version++
 	t.primary.Delete(s)
 	t.email.Delete(s)
 	t.extKey.Delete(s)
@@ -266,6 +288,54 @@ func (t *table) remove(r *Record) {
 		delete(t.counts, r.Tenant)
 		delete(t.interned, r.Tenant)
 	}
+}
+
+// duplicate checks next, about to be stored, against the unique columns:
+// the first other row of next's tenant holding one of its non-empty unique
+// values, and that column. A row for which skip reports true does not count
+// (the version next replaces, or rows an Atomic call rewrites itself).
+// old, when not nil, is the version next replaces: a value it already held
+// cannot be a new duplicate, so the common update that keeps its key costs
+// no lookup. Caller holds the write lock.
+func (t *table) duplicate(old, next *Record, skip func(*Record) bool) (holder *Record, column string) {
+	if !t.uniqueEmail && !t.uniqueExt {
+		return nil, ""
+	}
+	same := old != nil && old.Tenant == next.Tenant
+	if t.uniqueExt && next.ExtKey != "" && !(same && old.ExtKey == next.ExtKey) {
+		if h := t.holder(t.extKey, &Record{Tenant: next.Tenant, ExtKey: next.ExtKey}, func(r *Record) bool { return r.ExtKey == next.ExtKey }, skip); h != nil {
+			return h, "ext_key"
+		}
+	}
+	if t.uniqueEmail && next.Email != "" && !(same && old.Email == next.Email) {
+		if h := t.holder(t.email, &Record{Tenant: next.Tenant, Email: next.Email}, func(r *Record) bool { return r.Email == next.Email }, skip); h != nil {
+			return h, "email"
+		}
+	}
+	return nil, ""
+}
+
+// holder walks the rows of pivot's tenant whose key equals pivot's (match)
+// and returns the first that skip does not exclude.
+func (t *table) holder(tree *btree.BTreeG[*slot], pivot *Record, match, skip func(*Record) bool) *Record {
+	var found *Record
+	tree.AscendGreaterOrEqual(probe(pivot), func(s *slot) bool {
+		r := s.r
+		if r.Tenant != pivot.Tenant || !match(r) {
+			return false
+		}
+		if skip != nil && skip(r) {
+			return true
+		}
+		found = r
+		return false
+	})
+	return found
+}
+
+// duplicateError is the typed API's error for a refused write.
+func (t *table) duplicateError(holder *Record, column string) error {
+	return &DuplicateKeyError{Table: t.name, Column: column, Holder: holder.ID}
 }
 
 // nextSeq returns a new, never reused sequence number.

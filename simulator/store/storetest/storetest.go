@@ -394,5 +394,7 @@ func DescribeRepository(name string, newRepo func() store.Repository) bool {
 			count, _ := repo.Count(ctx, tbl, "t1")
 			Expect(count).To(Equal(n + 1))
 		})
+
+		atomicitySpecs(func() store.Repository { return repo })
 	})
 }
