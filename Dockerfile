@@ -32,6 +32,11 @@ FROM ${RUNTIME_IMAGE}
 COPY --from=build /out/paysandbox /paysandbox
 # 65532 is distroless' "nonroot" user.
 USER 65532:65532
+# The binary's defaults bind loopback (127.0.0.1) only; in the image every
+# listener binds all interfaces so `-p` reaches it. `paysandbox healthcheck`
+# reads the same variables and asks 127.0.0.1.
+ENV PAYSANDBOX_ADMIN_ADDR=0.0.0.0:8080 PAYSANDBOX_REBILLY_ADDR=0.0.0.0:8081 \
+    PAYSANDBOX_PAYABLI_ADDR=0.0.0.0:8082 PAYSANDBOX_RAPYD_ADDR=0.0.0.0:8083
 EXPOSE 8080 8081 8082 8083
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 CMD ["/paysandbox", "healthcheck"]
 ENTRYPOINT ["/paysandbox"]

@@ -64,12 +64,28 @@ type Config struct {
 	// Pprof serves net/http/pprof on the admin listener.
 	Pprof bool
 
+	// AdminAllowedHosts are Host names the admin API answers besides
+	// loopback names and IP literals (DNS-rebinding protection).
+	AdminAllowedHosts []string
+	// AdminToken, when set, is required as "Authorization: Bearer <token>"
+	// on every admin route except /healthz and /readyz.
+	AdminToken string
+	// MaxConnections caps the open connections of each listener (0: no
+	// cap); see httpx.ConnLimit.
+	MaxConnections int
+
 	Rebilly rebilly.Config
 	Payabli payabli.Config
 	Rapyd   rapyd.Config
 
 	addrs struct{ admin, rebilly, payabli, rapyd string }
 }
+
+// DefaultMaxConnections is the default per-listener connection cap: four
+// listeners at this cap stay well inside a 1024 file-descriptor limit (the
+// container check runs with --ulimit nofile=1024:1024) and leave room for
+// the inspection listener and the process's own files.
+const DefaultMaxConnections = 224
 
 // DefaultConfig is what `paysandbox` runs with when nothing is configured.
 func DefaultConfig() Config {
@@ -86,8 +102,10 @@ func DefaultConfig() Config {
 		Rebilly:           rebilly.DefaultConfig(),
 		Payabli:           payabli.DefaultConfig(),
 		Rapyd:             rapyd.DefaultConfig(),
+		MaxConnections:    DefaultMaxConnections,
 	}
-	c.addrs.admin, c.addrs.rebilly, c.addrs.payabli, c.addrs.rapyd = ":8080", ":8081", ":8082", ":8083"
+	// Loopback only; the container image sets 0.0.0.0 explicitly.
+	c.addrs.admin, c.addrs.rebilly, c.addrs.payabli, c.addrs.rapyd = "127.0.0.1:8080", "127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083"
 	return c
 }
 
@@ -109,6 +127,9 @@ func (c *Config) Register(s *config.Set) {
 	s.Bool(&c.MySQLWritable, "mysql-writable", "PAYSANDBOX_MYSQL_WRITABLE", "mysql.writable", "allow writes through the inspection listener")
 	s.Int(&c.JournalSize, "journal-size", "PAYSANDBOX_JOURNAL_SIZE", "admin.journalSize", "requests kept per provider in the admin journal")
 	s.Bool(&c.Pprof, "pprof", "PAYSANDBOX_PPROF", "admin.pprof", "serve Go profiles (net/http/pprof) under /debug/pprof/ on the admin listener")
+	s.List(&c.AdminAllowedHosts, "admin-allowed-hosts", "PAYSANDBOX_ADMIN_ALLOWED_HOSTS", "admin.allowedHosts", "Host names (comma list) the admin API answers besides loopback names and IP addresses")
+	s.String(&c.AdminToken, "admin-token", "PAYSANDBOX_ADMIN_TOKEN", "admin.token", "when set, admin routes other than /healthz and /readyz require Authorization: Bearer <token>")
+	s.Int(&c.MaxConnections, "max-connections", "PAYSANDBOX_MAX_CONNECTIONS", "http.maxConnections", "open connections per listener; at the cap the oldest idle keep-alive one is closed for a new client (0: no cap)")
 	s.List(&c.Seed, "seed", "PAYSANDBOX_SEED", "seed", "seed documents (JSON files, comma list) loaded at start; same format as POST /seed")
 	c.Rebilly.Register(s)
 	c.Payabli.Register(s)
@@ -178,6 +199,7 @@ type Server struct {
 	mu        sync.Mutex
 	listeners map[string]net.Listener
 	servers   map[string]*http.Server
+	connLimit map[string]*httpx.ConnLimit
 	serveErr  chan error
 	started   bool
 }
@@ -186,6 +208,9 @@ type Server struct {
 func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	if logger == nil {
 		logger = slog.Default()
+	}
+	if cfg.MaxConnections < 0 || cfg.MaxConnections > 0 && cfg.MaxConnections < httpx.MinConnLimit {
+		return nil, fmt.Errorf("max connections %d: want 0 (no cap) or at least %d", cfg.MaxConnections, httpx.MinConnLimit)
 	}
 	st, err := store.Open(store.Options{Logger: logger})
 	if err != nil {
@@ -225,6 +250,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	}
 	adm := admin.New(admin.Deps{Store: st, Logger: logger, Ready: s.ready, Tables: tables, Journal: s.journal,
 		Metrics: s.metrics.Handler(), Seeders: seeders, Pprof: cfg.Pprof})
+	adm = admin.Guard(adm, admin.GuardOptions{AllowedHosts: cfg.AdminAllowedHosts, Token: cfg.AdminToken})
 	s.handlers[Admin] = httpx.Wrap(adm, httpx.Options{Provider: Admin, Logger: logger, OnPanic: admin.PanicError})
 	for _, file := range cfg.Seed {
 		if err := seedFile(file, seeders); err != nil {
@@ -334,6 +360,7 @@ func (s *Server) Start() error {
 	}
 	s.listeners = map[string]net.Listener{}
 	s.servers = map[string]*http.Server{}
+	s.connLimit = map[string]*httpx.ConnLimit{}
 	for _, n := range Names {
 		ln, err := net.Listen("tcp", s.cfg.Addr(n))
 		if err != nil {
@@ -342,8 +369,22 @@ func (s *Server) Start() error {
 			}
 			return fmt.Errorf("%s listener on %s: %w", n, s.cfg.Addr(n), err)
 		}
+		var connState func(net.Conn, http.ConnState)
+		if s.cfg.MaxConnections > 0 {
+			lim, err := httpx.NewConnLimit(s.cfg.MaxConnections)
+			if err != nil {
+				_ = ln.Close()
+				for _, l := range s.listeners {
+					_ = l.Close()
+				}
+				return fmt.Errorf("%s listener: %w", n, err)
+			}
+			s.connLimit[n] = lim
+			ln, connState = lim.Listener(ln), lim.ConnState
+		}
 		s.listeners[n] = ln
 		s.servers[n] = &http.Server{
+			ConnState:         connState,
 			Handler:           s.handlers[n],
 			ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
 			ReadTimeout:       s.cfg.ReadTimeout,
@@ -375,6 +416,18 @@ func (s *Server) Start() error {
 	}
 	s.started = true
 	return nil
+}
+
+// ConnStats returns the connection counters of a started listener's cap
+// (zero when the listener has no cap or is not started).
+func (s *Server) ConnStats(name string) httpx.ConnStats {
+	s.mu.Lock()
+	lim := s.connLimit[name]
+	s.mu.Unlock()
+	if lim == nil {
+		return httpx.ConnStats{}
+	}
+	return lim.Stats()
 }
 
 // Addr returns the bound address of a started listener.

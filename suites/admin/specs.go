@@ -15,6 +15,10 @@ import (
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
+// jsonType is the header every mutating admin call needs (the admin API
+// answers 415 without it, so a cross-origin form post cannot reset or seed).
+func jsonType() http.Header { return http.Header{"Content-Type": {"application/json"}} }
+
 func get(t *target.Target, path string) *target.Response {
 	GinkgoHelper()
 	return t.Do(target.Request{Method: "GET", Path: path})
@@ -79,8 +83,8 @@ var _ = Describe("admin and operations", Label("admin"), func() {
 		Expect(get(adm, "/journal/rebilly?status=ok").Status).To(Equal(http.StatusBadRequest))
 		Expect(get(adm, "/journal/rebilly?since=yesterday").Status).To(Equal(http.StatusBadRequest))
 		Expect(get(adm, "/state/nope").Status).To(Equal(http.StatusNotFound))
-		Expect(adm.Do(target.Request{Method: "POST", Path: "/reset?tenant=x"}).Status).To(Equal(http.StatusBadRequest))
-		Expect(adm.Do(target.Request{Method: "POST", Path: "/reset?provider=nope"}).Status).To(Equal(http.StatusNotFound))
+		Expect(adm.Do(target.Request{Method: "POST", Path: "/reset?tenant=x", Header: jsonType()}).Status).To(Equal(http.StatusBadRequest))
+		Expect(adm.Do(target.Request{Method: "POST", Path: "/reset?provider=nope", Header: jsonType()}).Status).To(Equal(http.StatusNotFound))
 		r := adm.Do(target.Request{Method: "GET", Path: "/nope", NoContract: true})
 		Expect(r.Status).To(Equal(http.StatusNotFound))
 		Expect(r.Body).To(MatchJSON(`{"error":"no such admin endpoint"}`))
@@ -128,7 +132,7 @@ var _ = Describe("admin and operations", Label("admin"), func() {
 		}
 		Expect(tenant).NotTo(BeEmpty())
 		Expect(tenant).NotTo(ContainSubstring(key), "tenants never show a credential")
-		Expect(adm.Do(target.Request{Method: "POST", Path: "/reset?provider=rebilly&tenant=" + tenant}).Status).To(Equal(http.StatusOK))
+		Expect(adm.Do(target.Request{Method: "POST", Path: "/reset?provider=rebilly&tenant=" + tenant, Header: jsonType()}).Status).To(Equal(http.StatusOK))
 		r := reb.Do(target.Request{Method: "GET", Path: "/customers/" + id, Header: http.Header{"REB-APIKEY": {key}}})
 		Expect(r.Status).To(Equal(http.StatusNotFound))
 		var all map[string]json.RawMessage
@@ -147,10 +151,10 @@ var _ = Describe("admin on a dedicated simulator", Label("admin", "config"), fun
 			Expect(rebillyPut(reb, "k", target.Unique("bound-"), `{}`).Status).To(Equal(http.StatusCreated))
 		}
 		Expect(get(adm, "/journal/rebilly").Object()["count"]).To(Equal(json.Number("3")))
-		Expect(adm.Do(target.Request{Method: "DELETE", Path: "/journal/rebilly"}).Status).To(Equal(http.StatusNoContent))
+		Expect(adm.Do(target.Request{Method: "DELETE", Path: "/journal/rebilly", Header: jsonType()}).Status).To(Equal(http.StatusNoContent))
 		Expect(get(adm, "/journal/rebilly").Object()["count"]).To(Equal(json.Number("0")))
 
-		Expect(adm.Do(target.Request{Method: "POST", Path: "/reset"}).Body).To(MatchJSON(`{"reset":"ok","provider":"","tenant":""}`))
+		Expect(adm.Do(target.Request{Method: "POST", Path: "/reset", Header: jsonType()}).Body).To(MatchJSON(`{"reset":"ok","provider":"","tenant":""}`))
 		var dump map[string][]any
 		Expect(json.Unmarshal(get(adm, "/state").Body, &dump)).To(Succeed())
 		Expect(dump).To(Equal(map[string][]any{"rebilly": {}, "payabli": {}, "rapyd": {}}))

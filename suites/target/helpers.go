@@ -35,6 +35,7 @@ func WithConfig(provider string, mut func(*server.Config)) *Target {
 	t := For(provider)
 	t.Kind, t.Server, t.BaseURL = InProcess, srv, URLFor(srv, provider)
 	t.AdminURL = "http://" + srv.Addr(server.Admin)
+	t.AdminToken = cfg.AdminToken
 	return t
 }
 

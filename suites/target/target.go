@@ -41,6 +41,10 @@ func EnvURL(provider string) string {
 // EnvAdminURL points the suites at the admin listener of a running simulator.
 const EnvAdminURL = "PAYSANDBOX_TARGET_ADMIN_URL"
 
+// EnvAdminToken is the admin token (--admin-token) of a running simulator;
+// the admin target sends it as "Authorization: Bearer <token>".
+const EnvAdminToken = "PAYSANDBOX_TARGET_ADMIN_TOKEN"
+
 // Target is one provider API under test.
 type Target struct {
 	Provider string
@@ -50,8 +54,11 @@ type Target struct {
 	BaseURL string
 	// AdminURL is the simulator's admin listener ("" when unknown).
 	AdminURL string
-	Contract *contracts.Contract
-	Client   *http.Client
+	// AdminToken, when set, is sent as "Authorization: Bearer <token>" by
+	// the admin target on requests that carry no Authorization header.
+	AdminToken string
+	Contract   *contracts.Contract
+	Client     *http.Client
 	// Server is the in-process simulator (nil for other kinds).
 	Server *server.Server
 	// Recorder, when set, keeps every exchange sent through Do.
@@ -81,6 +88,7 @@ func For(provider string) *Target {
 		t.Kind = URL
 		t.BaseURL = strings.TrimRight(u, "/")
 		t.AdminURL = strings.TrimRight(os.Getenv(EnvAdminURL), "/")
+		t.AdminToken = os.Getenv(EnvAdminToken)
 		return t
 	}
 	srv, err := shared()
@@ -209,6 +217,9 @@ func (t *Target) Send(req Request) (*Response, error) {
 	}
 	for k, vs := range req.Header {
 		hr.Header[k] = vs
+	}
+	if t.Provider == "admin" && t.AdminToken != "" && hr.Header.Get("Authorization") == "" {
+		hr.Header.Set("Authorization", "Bearer "+t.AdminToken)
 	}
 	res, err := t.Client.Do(hr)
 	if err != nil {
