@@ -16,6 +16,7 @@ import (
 
 	"github.com/paysandbox/paysandbox/simulator/httpx"
 	"github.com/paysandbox/paysandbox/simulator/journal"
+	"github.com/paysandbox/paysandbox/simulator/provider"
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
 
@@ -33,6 +34,10 @@ type Deps struct {
 	Seeders map[string]SeedTarget
 	// MaxBodyBytes bounds a posted seed document (default 32 MiB).
 	MaxBodyBytes int64
+	// Resetters are the providers with state outside the store (rate
+	// windows, idempotency keys, salts), by name; POST /reset empties it
+	// for the scope it resets.
+	Resetters map[string]provider.Resetter
 	// Pprof mounts net/http/pprof under /debug/pprof/ (off by default).
 	Pprof bool
 }
@@ -109,7 +114,8 @@ func (a *api) provider(w http.ResponseWriter, name string) (string, bool) {
 }
 
 // reset: POST /reset[?provider=P[&tenant=T]] deletes all state, one
-// provider's, or one tenant's (tenants as /state shows them).
+// provider's, or one tenant's (tenants as /state shows them): the store rows
+// and the providers' side tables.
 func (a *api) reset(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	name, tenant := q.Get("provider"), q.Get("tenant")
@@ -128,6 +134,11 @@ func (a *api) reset(w http.ResponseWriter, r *http.Request) {
 	if err := a.Store.Reset(r.Context(), table, tenant); err != nil {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
+	}
+	for n, rs := range a.Resetters {
+		if name == "" || n == name {
+			rs.Reset(tenant)
+		}
 	}
 	a.Logger.Info("state reset", "provider", name, "tenant", tenant)
 	writeJSON(w, http.StatusOK, map[string]string{"reset": "ok", "provider": name, "tenant": tenant})

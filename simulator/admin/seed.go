@@ -36,22 +36,73 @@ type SeedGroup struct {
 	Customers []json.RawMessage `json:"customers"`
 }
 
-// SeedResult is the provider's answer to one seeded customer.
+// SeedResult is the outcome of one seeded customer: the provider's status
+// and the id of the customer it created or updated. A rejected customer
+// carries the provider's error body (Response when it is JSON, else Error),
+// cut to MaxSeedErrorBytes; a seeded one never carries its document.
 type SeedResult struct {
 	Provider string          `json:"provider"`
 	Group    int             `json:"group"`
 	Index    int             `json:"index"`
 	Status   int             `json:"status"`
 	Seeded   bool            `json:"seeded"`
+	ID       string          `json:"id,omitempty"`
 	Response json.RawMessage `json:"response,omitempty"`
 	Error    string          `json:"error,omitempty"`
 }
 
-// SeedReport summarises a seeding run.
+// SeedReport summarises a seeding run: counts, and one small result per
+// customer.
 type SeedReport struct {
 	Seeded  int          `json:"seeded"`
 	Failed  int          `json:"failed"`
 	Results []SeedResult `json:"results"`
+}
+
+// MaxSeedErrorBytes bounds the provider error body a rejected customer's
+// result carries; a longer one is cut and reported as Error text.
+const MaxSeedErrorBytes = 4 << 10
+
+// seededID is the customer id in a provider's success body: Rebilly's id,
+// Rapyd's data.id, Payabli's responseData.customerId.
+func seededID(body []byte) string {
+	var env struct {
+		ID   json.RawMessage `json:"id"`
+		Data struct {
+			ID json.RawMessage `json:"id"`
+		} `json:"data"`
+		ResponseData struct {
+			CustomerID json.RawMessage `json:"customerId"`
+		} `json:"responseData"`
+	}
+	_ = json.Unmarshal(body, &env) // a member of another type is skipped, the others still filled
+	for _, raw := range []json.RawMessage{env.ID, env.Data.ID, env.ResponseData.CustomerID} {
+		var s string
+		switch {
+		case len(raw) == 0 || string(raw) == "null":
+		case json.Unmarshal(raw, &s) == nil:
+			return s
+		default:
+			var n json.Number
+			if json.Unmarshal(raw, &n) == nil {
+				return n.String()
+			}
+		}
+	}
+	return ""
+}
+
+// failure fills a rejected result with the provider's body, bounded.
+func (res *SeedResult) failure(body []byte) {
+	switch {
+	case len(body) == 0:
+	case len(body) <= MaxSeedErrorBytes && json.Valid(body):
+		res.Response = append(json.RawMessage(nil), body...)
+	case len(body) <= MaxSeedErrorBytes:
+		res.Error = string(body)
+	default:
+		res.Error = string(bytes.ToValidUTF8(body[:MaxSeedErrorBytes], nil)) + fmt.Sprintf("… (%d bytes in all)", len(body))
+	}
 }
 
 // ErrSeedDocument marks a document that is not a seed document at all.
@@ -59,7 +110,8 @@ var ErrSeedDocument = errors.New("invalid seed document")
 
 // Seed applies a seed document: every customer is sent, in order, through
 // its provider's handler. Items the provider rejects are reported with its
-// own status and body; the others stay seeded.
+// own status and (bounded) body; the others stay seeded and are reported
+// with their id only.
 func Seed(doc []byte, targets map[string]SeedTarget) (SeedReport, error) {
 	var d SeedDocument
 	dec := json.NewDecoder(bytes.NewReader(doc))
@@ -91,13 +143,14 @@ func Seed(doc []byte, targets map[string]SeedTarget) (SeedReport, error) {
 					rec := httptest.NewRecorder()
 					t.Handler.ServeHTTP(rec, req)
 					res.Status = rec.Code
-					if body := rec.Body.Bytes(); json.Valid(body) {
-						res.Response = append(json.RawMessage(nil), body...)
-					} else if len(body) > 0 {
-						res.Error = string(body)
+					body := rec.Body.Bytes()
+					res.Seeded = res.Status >= 200 && res.Status < 300 && !rejected(name, body)
+					if res.Seeded {
+						res.ID = seededID(body)
+					} else {
+						res.failure(body)
 					}
 				}
-				res.Seeded = res.Status >= 200 && res.Status < 300 && !rejected(name, res.Response)
 				if res.Seeded {
 					rep.Seeded++
 				} else {
@@ -112,7 +165,7 @@ func Seed(doc []byte, targets map[string]SeedTarget) (SeedReport, error) {
 
 // rejected reports a 2xx answer that is a rejection in the provider's own
 // envelope (Payabli answers some declines with isSuccess false).
-func rejected(name string, body json.RawMessage) bool {
+func rejected(name string, body []byte) bool {
 	if name != "payabli" || len(body) == 0 {
 		return false
 	}
@@ -124,11 +177,12 @@ func rejected(name string, body json.RawMessage) bool {
 
 // seed: POST /seed with a SeedDocument → 200 when every customer was
 // seeded, 422 when the provider rejected some (each with its answer), 400
-// when the document itself is invalid.
+// when the document itself is invalid, 413 when it is over MaxBodyBytes
+// (--seed-max-bytes).
 func (a *api) seed(w http.ResponseWriter, r *http.Request) {
 	body, err := httpx.ReadBody(w, r, a.MaxBodyBytes)
 	if errors.Is(err, httpx.ErrTooLarge) {
-		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("seed document larger than %d bytes", a.MaxBodyBytes))
+		writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("seed document larger than %d bytes (--seed-max-bytes)", a.MaxBodyBytes))
 		return
 	}
 	if err != nil {

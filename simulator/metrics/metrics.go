@@ -57,6 +57,11 @@ func (m *Metrics) Observe(provider, route string, status int, d time.Duration) {
 	m.latency.WithLabelValues(provider, route).Observe(d.Seconds())
 }
 
+// MustRegister adds collectors to the registry (e.g. the side tables'
+// bounded.Registry: paysandbox_side_table_evictions_total{table} and the
+// entries/bytes gauges).
+func (m *Metrics) MustRegister(cs ...prometheus.Collector) { m.reg.MustRegister(cs...) }
+
 // Handler serves the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})

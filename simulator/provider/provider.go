@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/paysandbox/paysandbox/simulator/bounded"
 	"github.com/paysandbox/paysandbox/simulator/config"
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
@@ -23,6 +24,9 @@ type Deps struct {
 	// MaxBodyBytes bounds request bodies; the provider answers a larger body
 	// with its own error shape.
 	MaxBodyBytes int64
+	// SideTables collects the provider's bounded side tables (rate windows,
+	// idempotency keys, salts) for the metrics. Never nil after Defaults.
+	SideTables *bounded.Registry
 }
 
 // Defaults fills unset fields.
@@ -35,6 +39,9 @@ func (d Deps) Defaults() Deps {
 	}
 	if d.MaxBodyBytes <= 0 {
 		d.MaxBodyBytes = 1 << 20
+	}
+	if d.SideTables == nil {
+		d.SideTables = bounded.NewRegistry()
 	}
 	return d
 }
@@ -50,6 +57,15 @@ type Provider interface {
 	// PanicError writes the provider's own 500 body (used by the shared
 	// recovery middleware).
 	PanicError(w http.ResponseWriter, r *http.Request, status int)
+}
+
+// Resetter is implemented by providers that keep state outside the store
+// (rate-limit windows, idempotency keys, salts). POST /reset calls Reset after
+// resetting the store: tenant "" empties all of the provider's side state,
+// otherwise only what belongs to that store tenant (tenants as /state shows
+// them).
+type Resetter interface {
+	Reset(tenant string)
 }
 
 // Configurable is a provider config that registers its settings.

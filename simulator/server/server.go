@@ -19,6 +19,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/paysandbox/paysandbox/simulator/admin"
+	"github.com/paysandbox/paysandbox/simulator/bounded"
 	"github.com/paysandbox/paysandbox/simulator/config"
 
 	"github.com/paysandbox/paysandbox/simulator/httpx"
@@ -61,6 +62,9 @@ type Config struct {
 
 	// Seed lists seed documents (files) applied at start, as POST /seed.
 	Seed []string
+	// SeedMaxBytes bounds a seed document (POST /seed answers 413 above it;
+	// a larger --seed file stops the start).
+	SeedMaxBytes int64
 	// Pprof serves net/http/pprof on the admin listener.
 	Pprof bool
 
@@ -87,6 +91,9 @@ type Config struct {
 // the inspection listener and the process's own files.
 const DefaultMaxConnections = 224
 
+// DefaultSeedMaxBytes is the default bound on a seed document (32 MiB).
+const DefaultSeedMaxBytes = 32 << 20
+
 // DefaultConfig is what `paysandbox` runs with when nothing is configured.
 func DefaultConfig() Config {
 	c := Config{
@@ -98,6 +105,7 @@ func DefaultConfig() Config {
 		ShutdownTimeout:   10 * time.Second,
 		LogLevel:          "info",
 		JournalSize:       1000,
+		SeedMaxBytes:      DefaultSeedMaxBytes,
 		LogFormat:         "json",
 		Rebilly:           rebilly.DefaultConfig(),
 		Payabli:           payabli.DefaultConfig(),
@@ -131,6 +139,7 @@ func (c *Config) Register(s *config.Set) {
 	s.String(&c.AdminToken, "admin-token", "PAYSANDBOX_ADMIN_TOKEN", "admin.token", "when set, admin routes other than /healthz and /readyz require Authorization: Bearer <token>")
 	s.Int(&c.MaxConnections, "max-connections", "PAYSANDBOX_MAX_CONNECTIONS", "http.maxConnections", "open connections per listener; at the cap the oldest idle keep-alive one is closed for a new client (0: no cap)")
 	s.List(&c.Seed, "seed", "PAYSANDBOX_SEED", "seed", "seed documents (JSON files, comma list) loaded at start; same format as POST /seed")
+	s.Int64(&c.SeedMaxBytes, "seed-max-bytes", "PAYSANDBOX_SEED_MAX_BYTES", "admin.seedMaxBytes", "largest seed document in bytes (POST /seed answers 413 above it; a larger --seed file stops the start)")
 	c.Rebilly.Register(s)
 	c.Payabli.Register(s)
 	c.Rapyd.Register(s)
@@ -216,7 +225,8 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
-	deps := provider.Deps{Store: st, Logger: logger, MaxBodyBytes: cfg.MaxBodyBytes}.Defaults()
+	sideTables := bounded.NewRegistry()
+	deps := provider.Deps{Store: st, Logger: logger, MaxBodyBytes: cfg.MaxBodyBytes, SideTables: sideTables}.Defaults()
 	s := &Server{cfg: cfg, logger: logger, store: st, providers: map[string]provider.Provider{}, handlers: map[string]http.Handler{}}
 
 	reb, err := rebilly.New(cfg.Rebilly, deps)
@@ -237,23 +247,31 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	}
 	s.journal = journal.New(cfg.JournalSize)
 	s.metrics = metrics.New(st, tables)
+	s.metrics.MustRegister(sideTables)
 	for _, p := range []provider.Provider{reb, pay, rap} {
 		s.providers[p.Name()] = p
 		s.handlers[p.Name()] = httpx.Wrap(p.Handler(), httpx.Options{Provider: p.Name(), Logger: logger,
 			OnPanic: p.PanicError, Observe: s.observer(p)})
 	}
 	seeders := map[string]admin.SeedTarget{}
+	resetters := map[string]provider.Resetter{}
 	for _, p := range []provider.Provider{reb, pay, rap} {
 		if sd, ok := p.(provider.Seeder); ok {
 			seeders[p.Name()] = admin.SeedTarget{Seeder: sd, Handler: p.Handler()}
 		}
+		if rs, ok := p.(provider.Resetter); ok {
+			resetters[p.Name()] = rs
+		}
+	}
+	if cfg.SeedMaxBytes <= 0 {
+		cfg.SeedMaxBytes = DefaultSeedMaxBytes
 	}
 	adm := admin.New(admin.Deps{Store: st, Logger: logger, Ready: s.ready, Tables: tables, Journal: s.journal,
-		Metrics: s.metrics.Handler(), Seeders: seeders, Pprof: cfg.Pprof})
+		Metrics: s.metrics.Handler(), Seeders: seeders, Pprof: cfg.Pprof, MaxBodyBytes: cfg.SeedMaxBytes, Resetters: resetters})
 	adm = admin.Guard(adm, admin.GuardOptions{AllowedHosts: cfg.AdminAllowedHosts, Token: cfg.AdminToken})
 	s.handlers[Admin] = httpx.Wrap(adm, httpx.Options{Provider: Admin, Logger: logger, OnPanic: admin.PanicError})
 	for _, file := range cfg.Seed {
-		if err := seedFile(file, seeders); err != nil {
+		if err := seedFile(file, seeders, cfg.SeedMaxBytes); err != nil {
 			return nil, err
 		}
 		logger.Info("seeded from file", "file", file)
@@ -263,10 +281,18 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 
 // seedFile applies one seed document at start; any rejected customer stops
 // the start with the provider's answer.
-func seedFile(file string, seeders map[string]admin.SeedTarget) error {
-	doc, err := os.ReadFile(file)
+func seedFile(file string, seeders map[string]admin.SeedTarget, limit int64) error {
+	f, err := os.Open(file)
 	if err != nil {
 		return fmt.Errorf("seed: %w", err)
+	}
+	doc, err := io.ReadAll(io.LimitReader(f, limit+1))
+	_ = f.Close()
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	if int64(len(doc)) > limit {
+		return fmt.Errorf("seed %s: larger than %d bytes (--seed-max-bytes)", file, limit)
 	}
 	rep, err := admin.Seed(doc, seeders)
 	if err != nil {

@@ -29,21 +29,28 @@ type createResponse struct {
 
 // readCustomerData checks the content type, reads and parses the body.
 func (p *Provider) readCustomerData(w http.ResponseWriter, r *http.Request) (*CustomerData, *apiError) {
+	d, _, aerr := p.readCustomerBody(w, r)
+	return d, aerr
+}
+
+// readCustomerBody is readCustomerData that also returns the raw body.
+func (p *Provider) readCustomerBody(w http.ResponseWriter, r *http.Request) (*CustomerData, []byte, *apiError) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || !(mt == "application/json" || mt == "text/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
-			return nil, &apiError{status: http.StatusBadRequest,
+			return nil, nil, &apiError{status: http.StatusBadRequest,
 				explanation: fmt.Sprintf("Unsupported Content-Type %q.", ct), todo: "Send the body as application/json."}
 		}
 	}
 	body, err := httpx.ReadBody(w, r, p.deps.MaxBodyBytes)
 	if errors.Is(err, httpx.ErrTooLarge) {
-		return nil, badRequest(fmt.Sprintf("The request body exceeds %d bytes.", p.deps.MaxBodyBytes), "Send a smaller request body.")
+		return nil, nil, badRequest(fmt.Sprintf("The request body exceeds %d bytes.", p.deps.MaxBodyBytes), "Send a smaller request body.")
 	}
 	if err != nil {
-		return nil, badRequest("The request body could not be read.", "Send the request again.")
+		return nil, nil, badRequest("The request body could not be read.", "Send the request again.")
 	}
-	return parseCustomerData(body)
+	d, aerr := parseCustomerData(body)
+	return d, body, aerr
 }
 
 func validEntry(entry string) *apiError {
@@ -86,7 +93,7 @@ func (p *Provider) create(w http.ResponseWriter, r *http.Request) {
 		declined(w, badRequest("Invalid value for query parameter 'replaceExisting': expected 0 or 1.", fixAction))
 		return
 	}
-	d, aerr := p.readCustomerData(w, r)
+	d, body, aerr := p.readCustomerBody(w, r)
 	if aerr != nil {
 		declined(w, aerr)
 		return
@@ -116,10 +123,16 @@ func (p *Provider) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if key := r.Header.Get("idempotencyKey"); key != "" {
-		if !p.idem.claim(tok.tenant, key, p.deps.Now()) {
+		switch p.idem.claim(tok.tenant, key, requestFingerprint(r, body), p.deps.Now()) {
+		case repeated:
 			writeError(w, http.StatusConflict, "Declined",
-				"Duplicate request: this idempotencyKey was already used within the last 2 minutes.",
+				"Duplicate request: this idempotencyKey was already used within the last 2 minutes by the same request, which was not processed again.",
 				"Use a new idempotencyKey for a new request, or wait 2 minutes.")
+			return
+		case otherRequest:
+			writeError(w, http.StatusConflict, "Declined",
+				"This idempotencyKey was already used within the last 2 minutes by a different request (another method, path or body); this request was not processed.",
+				"Use a new idempotencyKey for a new request.")
 			return
 		}
 	}

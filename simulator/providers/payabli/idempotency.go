@@ -1,37 +1,77 @@
 package payabli
 
 import (
-	"sync"
+	"crypto/sha256"
+	"net/http"
 	"time"
+
+	"github.com/paysandbox/paysandbox/simulator/bounded"
 )
 
 // IdempotencyWindow is how long an idempotencyKey is remembered.
 const IdempotencyWindow = 2 * time.Minute
 
-// idempotency remembers (tenant, key) pairs for IdempotencyWindow.
+// DefaultIdempotencyMaxEntries bounds the idempotency keys remembered.
+const DefaultIdempotencyMaxEntries = 100_000
+
+// idempotency remembers (tenant, key) pairs for IdempotencyWindow, each with
+// the fingerprint of the request that used it. A key is held as its SHA-256,
+// so a key of any length costs the same (a known unknown: Payabli documents
+// no length limit); the table is bounded in entries, the oldest key
+// forgotten first.
 type idempotency struct {
-	mu    sync.Mutex
-	seen  map[string]time.Time
-	calls int
+	seen *bounded.Table[[32]byte]
 }
 
-func newIdempotency() *idempotency { return &idempotency{seen: map[string]time.Time{}} }
+func newIdempotency(maxEntries int, reg *bounded.Registry) *idempotency {
+	if maxEntries <= 0 {
+		maxEntries = DefaultIdempotencyMaxEntries
+	}
+	return &idempotency{seen: bounded.New[[32]byte](bounded.Options{Name: "payabli_idempotency", MaxEntries: maxEntries,
+		MaxBytes: int64(maxEntries) * 256, Registry: reg})}
+}
 
-// claim records the key at now; false if it was used within the window.
-func (i *idempotency) claim(tenant, key string, now time.Time) bool {
-	k := tenant + "\x00" + key
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	if i.calls++; i.calls%1024 == 0 {
-		for kk, t := range i.seen {
-			if now.Sub(t) >= IdempotencyWindow {
-				delete(i.seen, kk)
-			}
-		}
+// claimResult is what claim found.
+type claimResult int
+
+const (
+	claimed      claimResult = iota // new key: proceed
+	repeated                        // the same request within the window
+	otherRequest                    // the key was used by a different request
+)
+
+// claim records the key at now for the request fingerprinted by of.
+func (i *idempotency) claim(tenant, key string, of [32]byte, now time.Time) claimResult {
+	sum := sha256.Sum256([]byte(key))
+	prev, loaded := i.seen.GetOrPut(tenant+"\x00"+string(sum[:]), tenant, of, 32, now.Add(IdempotencyWindow), now)
+	switch {
+	case !loaded:
+		return claimed
+	case prev == of:
+		return repeated
 	}
-	if t, ok := i.seen[k]; ok && now.Sub(t) < IdempotencyWindow {
-		return false
+	return otherRequest
+}
+
+// requestFingerprint is the SHA-256 of the method, the target as sent and
+// the body.
+func requestFingerprint(r *http.Request, body []byte) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(r.Method))
+	h.Write([]byte{0})
+	h.Write([]byte(r.RequestURI))
+	h.Write([]byte{0})
+	h.Write(body)
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}
+
+// reset forgets the keys of one tenant ("" = all).
+func (i *idempotency) reset(tenant string) {
+	if tenant == "" {
+		i.seen.Clear()
+		return
 	}
-	i.seen[k] = now
-	return true
+	i.seen.ClearScope(tenant)
 }

@@ -38,11 +38,15 @@ type Config struct {
 	Duplicate string
 	// NotFoundStatus is the HTTP status for an unknown customerId (400 or 404).
 	NotFoundStatus int
+	// IdempotencyMaxEntries bounds the idempotencyKeys remembered (the
+	// oldest is forgotten first).
+	IdempotencyMaxEntries int
 }
 
 // DefaultConfig returns the embedded defaults.
 func DefaultConfig() Config {
-	return Config{Identifiers: []string{"email", "firstname+lastname"}, Duplicate: DuplicateExisting, NotFoundStatus: http.StatusBadRequest}
+	return Config{Identifiers: []string{"email", "firstname+lastname"}, Duplicate: DuplicateExisting, NotFoundStatus: http.StatusBadRequest,
+		IdempotencyMaxEntries: DefaultIdempotencyMaxEntries}
 }
 
 // Register binds the settings to flags, env and file keys.
@@ -55,6 +59,8 @@ func (c *Config) Register(s *config.Set) {
 		"create matching an existing customer with default flags: existing (200 + existing record) or decline (400)")
 	s.Int(&c.NotFoundStatus, "payabli-not-found-status", "PAYSANDBOX_PAYABLI_NOT_FOUND_STATUS", "payabli.notFoundStatus",
 		"HTTP status for an unknown customerId: 400 or 404")
+	s.Int(&c.IdempotencyMaxEntries, "payabli-idempotency-max-entries", "PAYSANDBOX_PAYABLI_IDEMPOTENCY_MAX_ENTRIES", "payabli.idempotencyMaxEntries",
+		"idempotencyKeys remembered at most (each for 2 minutes); the oldest is forgotten first")
 }
 
 const stripes = 64
@@ -94,7 +100,7 @@ func New(cfg Config, deps provider.Deps) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Provider{deps: deps, cfg: cfg, tokens: tokens, idem: newIdempotency()}
+	p := &Provider{deps: deps, cfg: cfg, tokens: tokens, idem: newIdempotency(cfg.IdempotencyMaxEntries, deps.SideTables)}
 	for _, g := range cfg.Identifiers {
 		var group []string
 		for _, f := range strings.Split(g, "+") {
@@ -113,6 +119,10 @@ func New(cfg Config, deps provider.Deps) (*Provider, error) {
 
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
+
+// Reset implements provider.Resetter: it forgets the idempotencyKeys of one
+// store tenant ("" = all).
+func (p *Provider) Reset(tenant string) { p.idem.reset(tenant) }
 
 // Table implements provider.Provider.
 func (p *Provider) Table() string { return store.TablePayabli }

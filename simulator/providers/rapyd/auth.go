@@ -2,6 +2,7 @@ package rapyd
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"net/http"
 	"strconv"
@@ -26,13 +27,25 @@ func callOf(r *http.Request) call {
 
 // serve authenticates every request in Rapyd's order — headers present,
 // access key known, signature over the raw bytes, timestamp window, salt —
-// then routes it (unknown routes answer 401 UNAUTHORIZED_API_CALL).
+// then routes it (unknown routes answer 401 UNAUTHORIZED_API_CALL). An
+// unknown access key is refused before the body is read, so a large or
+// never-ending body from a stranger costs nothing.
 func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 	h := r.Header
 	accessKey, salt, ts, sig := h.Get("access_key"), h.Get("salt"), h.Get("timestamp"), h.Get("signature")
 	stamp, err := strconv.ParseInt(ts, 10, 64)
 	if accessKey == "" || salt == "" || ts == "" || sig == "" || err != nil {
 		writeError(w, http.StatusBadRequest, codeMissingAuth, msgMissingAuth)
+		return
+	}
+	secret, ok := p.secrets[accessKey]
+	if !ok {
+		if r.ContentLength != 0 {
+			// The unread body is left on the wire: close the connection
+			// after the answer rather than let net/http drain it first.
+			w.Header().Set("Connection", "close")
+		}
+		writeError(w, http.StatusUnauthorized, codeUnauthenticated, msgUnknownAccessKey)
 		return
 	}
 	body, err := httpx.ReadBody(w, r, p.deps.MaxBodyBytes)
@@ -42,11 +55,6 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, codeDataMissing, msgDataMissing)
-		return
-	}
-	secret, ok := p.secrets[accessKey]
-	if !ok {
-		writeError(w, http.StatusUnauthorized, codeUnauthenticated, msgUnknownAccessKey)
 		return
 	}
 	// r.RequestURI is the request target exactly as sent: path and query,
@@ -65,15 +73,15 @@ func (p *Provider) serve(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, codeUnauthenticated, msgSaltInvalid)
 		return
 	}
-	if p.cfg.RejectSaltReuse && !p.useSalt(accessKey, salt, now) {
+	c := call{tenant: provider.SecretTenant("ra_", accessKey), body: body}
+	if p.cfg.RejectSaltReuse && !p.useSalt(c.tenant, accessKey, salt, now) {
 		writeError(w, http.StatusUnauthorized, codeUnauthenticated, msgSaltReused)
 		return
 	}
-	c := call{tenant: provider.SecretTenant("ra_", accessKey), body: body}
 	r = r.WithContext(context.WithValue(r.Context(), callKey{}, c))
 	if r.Method == http.MethodPost && p.cfg.IdempotentPosts {
 		if key := h.Get("idempotency"); key != "" {
-			p.idempotent(w, r, c.tenant+"\x00"+key, now)
+			p.idempotent(w, r, c, key, now)
 			return
 		}
 	}
@@ -97,51 +105,55 @@ func validSalt(s string) bool {
 
 // useSalt records a salt; false when the access key used it within the
 // timestamp window. Only salts of requests that passed the signature check
-// are recorded.
-func (p *Provider) useSalt(accessKey, salt string, now time.Time) bool {
+// are recorded. One lookup in a bounded table (rapyd-salt-max-entries; the
+// oldest salt is forgotten first).
+func (p *Provider) useSalt(tenant, accessKey, salt string, now time.Time) bool {
 	ttl := p.cfg.TimestampPast + p.cfg.TimestampFuture
-	key := accessKey + "\x00" + salt
-	p.saltMu.Lock()
-	defer p.saltMu.Unlock()
-	if exp, seen := p.salts[key]; seen && now.Before(exp) {
-		return false
-	}
-	if len(p.salts) > 100_000 {
-		for k, exp := range p.salts {
-			if !now.Before(exp) {
-				delete(p.salts, k)
-			}
-		}
-	}
-	p.salts[key] = now.Add(ttl)
-	return true
+	_, seen := p.salts.GetOrPut(accessKey+"\x00"+salt, tenant, struct{}{}, 0, now.Add(ttl), now)
+	return !seen
+}
+
+// fingerprint identifies a request for idempotency: method, target exactly
+// as sent, and body.
+func fingerprint(r *http.Request, body []byte) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(r.Method))
+	h.Write([]byte{0})
+	h.Write([]byte(r.RequestURI))
+	h.Write([]byte{0})
+	h.Write(body)
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
 }
 
 // idempotent replays the first response to a repeated idempotency key within
-// the window (the body is not compared: Rapyd's all-POST option evaluates
-// only the header); otherwise it serves and remembers the response.
+// the window when the repeat is the same request (method, target and body);
+// a key reused for a different request is refused with 400
+// ERROR_IDEMPOTENCY_KEY_REUSED instead of answering with another request's
+// response (a known unknown: Rapyd documents no conflict error). Otherwise it
+// serves and remembers the response, unless that is over the cache's
+// per-entry bound.
 //
 // Idempotent POSTs are served one at a time, so two concurrent requests with
 // one key cannot both create.
-func (p *Provider) idempotent(w http.ResponseWriter, r *http.Request, key string, now time.Time) {
+func (p *Provider) idempotent(w http.ResponseWriter, r *http.Request, c call, key string, now time.Time) {
+	k := c.tenant + "\x00" + key
+	of := fingerprint(r, c.body)
 	p.idemMu.Lock()
 	defer p.idemMu.Unlock()
-	prev, ok := p.idem[key]
-	if ok && now.Before(prev.expires) {
+	if prev, ok := p.idem.Get(k, now); ok {
+		if prev.of != of {
+			writeError(w, http.StatusBadRequest, codeIdempotencyReused, msgIdempotency)
+			return
+		}
 		httpx.WriteJSON(w, prev.status, prev.body)
 		return
-	}
-	if len(p.idem) > 100_000 {
-		for k, prev := range p.idem {
-			if !now.Before(prev.expires) {
-				delete(p.idem, k)
-			}
-		}
 	}
 	rec := &capture{ResponseWriter: w, status: http.StatusOK}
 	p.router.ServeHTTP(rec, r)
 	if rec.status < 500 {
-		p.idem[key] = replay{status: rec.status, body: rec.body, expires: now.Add(p.cfg.IdempotencyWindow)}
+		p.idem.Put(k, c.tenant, replay{status: rec.status, body: rec.body, of: of}, int64(len(rec.body))+48, now.Add(p.cfg.IdempotencyWindow), now)
 	}
 }
 

@@ -26,6 +26,7 @@ const (
 	codeEwalletInUse        = "ERROR_CREATE_CUSTOMER"
 	codeInvalidLimit        = "INVALID_TOKENS_LIMIT"
 	codeBodyTooLarge        = "ERROR_REQUEST_BODY_TOO_LARGE"
+	codeIdempotencyReused   = "ERROR_IDEMPOTENCY_KEY_REUSED"
 
 	msgMissingAuth      = "The request did not contain the required headers for authentication. The request was rejected. Corrective action: Add authentication headers."
 	msgUnknownAccessKey = "The request was rejected due to an authentication issue. Corrective action: Check the status of your account in the 'Account Details' page of the Client Portal."
@@ -43,6 +44,7 @@ const (
 	msgEwalletInUse     = "The request tried to create or update a customer, but the wallet ID provided is already in use by another customer. The request was rejected. Corrective action: Create a new wallet."
 	msgInvalidLimit     = "The request tried to retrieve a list of customers, but the value for the 'limit' query parameter was out of range. The request was rejected. Corrective action: Set 'limit' from 1-100."
 	msgBodyTooLarge     = "The request body exceeds the maximum size the simulator accepts. The request was rejected."
+	msgIdempotency      = "The request reused the idempotency value of an earlier request with a different method, path or body. The request was rejected. Corrective action: Use a new idempotency value for a new request."
 )
 
 // status is the envelope's status object, members in Rapyd's order.

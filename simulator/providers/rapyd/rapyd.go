@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/paysandbox/paysandbox/simulator/bounded"
 	"github.com/paysandbox/paysandbox/simulator/config"
 	"github.com/paysandbox/paysandbox/simulator/provider"
 	"github.com/paysandbox/paysandbox/simulator/store"
@@ -44,11 +45,27 @@ type Config struct {
 	// which the simulator does not serve).
 	IdempotentPosts   bool
 	IdempotencyWindow time.Duration
+	// IdempotencyMaxEntries and IdempotencyMaxBytes bound the replay cache
+	// (oldest dropped first); a response larger than 1/16 of
+	// IdempotencyMaxBytes is not cached (a repeat of its key runs again).
+	IdempotencyMaxEntries int
+	IdempotencyMaxBytes   int64
+	// SaltMaxEntries bounds the salts remembered for RejectSaltReuse
+	// (oldest dropped first).
+	SaltMaxEntries int
 }
+
+// Defaults of the side-table bounds.
+const (
+	DefaultIdempotencyMaxEntries = 10_000
+	DefaultIdempotencyMaxBytes   = 64 << 20
+	DefaultSaltMaxEntries        = 200_000
+)
 
 // DefaultConfig returns the embedded defaults.
 func DefaultConfig() Config {
-	return Config{TimestampPast: 60 * time.Second, TimestampFuture: 60 * time.Second, IdempotencyWindow: 24 * time.Hour}
+	return Config{TimestampPast: 60 * time.Second, TimestampFuture: 60 * time.Second, IdempotencyWindow: 24 * time.Hour,
+		IdempotencyMaxEntries: DefaultIdempotencyMaxEntries, IdempotencyMaxBytes: DefaultIdempotencyMaxBytes, SaltMaxEntries: DefaultSaltMaxEntries}
 }
 
 // Register binds the settings to flags, env and file keys.
@@ -65,6 +82,12 @@ func (c *Config) Register(s *config.Set) {
 		"replay the first response to a POST with a repeated idempotency header (Rapyd's all-POST option)")
 	s.Duration(&c.IdempotencyWindow, "rapyd-idempotency-window", "PAYSANDBOX_RAPYD_IDEMPOTENCY_WINDOW", "rapyd.idempotencyWindow",
 		"how long an idempotency key is remembered")
+	s.Int(&c.IdempotencyMaxEntries, "rapyd-idempotency-max-entries", "PAYSANDBOX_RAPYD_IDEMPOTENCY_MAX_ENTRIES", "rapyd.idempotencyMaxEntries",
+		"idempotent responses cached at most; the oldest is dropped first")
+	s.Int64(&c.IdempotencyMaxBytes, "rapyd-idempotency-max-bytes", "PAYSANDBOX_RAPYD_IDEMPOTENCY_MAX_BYTES", "rapyd.idempotencyMaxBytes",
+		"bytes of idempotent responses cached at most; a response over 1/16 of this is not cached")
+	s.Int(&c.SaltMaxEntries, "rapyd-salt-max-entries", "PAYSANDBOX_RAPYD_SALT_MAX_ENTRIES", "rapyd.saltMaxEntries",
+		"salts remembered at most for --rapyd-reject-salt-reuse; the oldest is dropped first")
 }
 
 // Provider is the Rapyd simulator.
@@ -74,22 +97,23 @@ type Provider struct {
 	secrets map[string]string // access key → secret key
 	router  *mux.Router
 
-	saltMu sync.Mutex
-	salts  map[string]time.Time // access key + salt → expiry
+	salts *bounded.Table[struct{}] // access key + salt, scoped by the key's tenant
 
-	idemMu sync.Mutex
-	idem   map[string]replay // tenant + key → stored response
+	idemMu sync.Mutex              // idempotent POSTs are served one at a time
+	idem   *bounded.Table[replay] // tenant + key → stored response
 }
 
+// replay is a remembered answer and what it answered: the SHA-256 of the
+// request's method, target and body.
 type replay struct {
-	status  int
-	body    []byte
-	expires time.Time
+	status int
+	body   []byte
+	of     [32]byte
 }
 
 // New builds the provider.
 func New(cfg Config, deps provider.Deps) (*Provider, error) {
-	p := &Provider{cfg: cfg, deps: deps.Defaults(), secrets: map[string]string{}, salts: map[string]time.Time{}, idem: map[string]replay{}}
+	p := &Provider{cfg: cfg, deps: deps.Defaults(), secrets: map[string]string{}}
 	for _, entry := range cfg.Keys {
 		access, secret, ok := strings.Cut(entry, "=")
 		access, secret = strings.TrimSpace(access), strings.TrimSpace(secret)
@@ -104,12 +128,37 @@ func New(cfg Config, deps provider.Deps) (*Provider, error) {
 	if p.cfg.IdempotencyWindow <= 0 {
 		p.cfg.IdempotencyWindow = 24 * time.Hour
 	}
+	if p.cfg.IdempotencyMaxEntries <= 0 {
+		p.cfg.IdempotencyMaxEntries = DefaultIdempotencyMaxEntries
+	}
+	if p.cfg.IdempotencyMaxBytes <= 0 {
+		p.cfg.IdempotencyMaxBytes = DefaultIdempotencyMaxBytes
+	}
+	if p.cfg.SaltMaxEntries <= 0 {
+		p.cfg.SaltMaxEntries = DefaultSaltMaxEntries
+	}
+	p.idem = bounded.New[replay](bounded.Options{Name: "rapyd_idempotency", MaxEntries: p.cfg.IdempotencyMaxEntries,
+		MaxBytes: p.cfg.IdempotencyMaxBytes, MaxEntryBytes: p.cfg.IdempotencyMaxBytes / 16, Registry: p.deps.SideTables})
+	p.salts = bounded.New[struct{}](bounded.Options{Name: "rapyd_salts", MaxEntries: p.cfg.SaltMaxEntries,
+		MaxBytes: int64(p.cfg.SaltMaxEntries) * 512, Registry: p.deps.SideTables})
 	p.router = p.routes()
 	return p, nil
 }
 
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
+
+// Reset implements provider.Resetter: it forgets the idempotent responses
+// and the salts of one store tenant ("" = all).
+func (p *Provider) Reset(tenant string) {
+	if tenant == "" {
+		p.idem.Clear()
+		p.salts.Clear()
+		return
+	}
+	p.idem.ClearScope(tenant)
+	p.salts.ClearScope(tenant)
+}
 
 // Table implements provider.Provider.
 func (p *Provider) Table() string { return store.TableRapyd }

@@ -192,8 +192,15 @@ func TestIdempotentReplayWindow(t *testing.T) {
 	}
 	first := create("salt0001", `{"name":"A"}`)
 	now = now.Add(24*time.Hour - time.Second)
-	if got := create("salt0002", `{"name":"B"}`); got != first {
+	if got := create("salt0002", `{"name":"A"}`); got != first {
 		t.Fatalf("within 24 h the first response is replayed: %s != %s", got, first)
+	}
+	// The same key with another body is refused, not answered with the
+	// first request's response.
+	hdr := signed("POST", "/v1/customers", `{"name":"B"}`, DefaultAccessKey, DefaultSecretKey, "salt0009", itoa(now.Unix()))
+	hdr["idempotency"] = "1700000000000"
+	if code, m := send(p, "POST", "/v1/customers", `{"name":"B"}`, hdr); code != http.StatusBadRequest || errorCode(m) != codeIdempotencyReused {
+		t.Fatalf("reuse with another body: %d %s", code, errorCode(m))
 	}
 	now = now.Add(2 * time.Second)
 	if got := create("salt0003", `{"name":"C"}`); got == first {

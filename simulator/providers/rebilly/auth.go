@@ -69,6 +69,13 @@ func (p *Provider) auth(next handler) http.HandlerFunc {
 			return
 		}
 		pathOrg, hasPathOrg := mux.Vars(r)["organizationId"]
+		if hasPathOrg && !validID(pathOrg) {
+			// An organization id is at most 50 characters (OrganizationId,
+			// maxLength 50): no key can use a longer one. Refused before
+			// the rate limit, so it leaves no window behind.
+			writeProblem(w, r, problem{Status: http.StatusForbidden, Title: "Forbidden", Detail: "Access forbidden."})
+			return
+		}
 		var c caller
 		if hasPathOrg {
 			c.prefix = "/organizations/" + pathOrg
@@ -88,7 +95,7 @@ func (p *Provider) auth(next handler) http.HandlerFunc {
 			c.tenant = provider.SecretTenant("rk_", key) + "/" + c.org
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
-			if !p.countRequest(w, c.org) {
+			if !p.countRequest(w, c.tenant) {
 				writeProblem(w, r, problem{Status: http.StatusTooManyRequests, Title: "Rate Limit Exceeded",
 					Detail: "A request cannot be executed because the user has sent too many requests within a certain period of time"})
 				return
@@ -98,19 +105,13 @@ func (p *Provider) auth(next handler) http.HandlerFunc {
 	}
 }
 
-// countRequest counts a non-GET request of an organization, sets the
-// X-RateLimit-* headers, and reports whether it may proceed.
-func (p *Provider) countRequest(w http.ResponseWriter, org string) bool {
+// countRequest counts a non-GET request of an organization (its store
+// tenant: a bound key's organization, or an unbound key's own namespace),
+// sets the X-RateLimit-* headers, and reports whether it may proceed.
+func (p *Provider) countRequest(w http.ResponseWriter, tenant string) bool {
 	now := p.deps.Now()
-	p.rateMu.Lock()
-	win := p.rates[org]
-	if win == nil || now.Sub(win.start) >= p.cfg.RateWindow {
-		win = &window{start: now}
-		p.rates[org] = win
-	}
-	win.count++
-	count, start := win.count, win.start
-	p.rateMu.Unlock()
+	win, _ := p.rates.GetOrPut(tenant, tenant, &window{start: now}, 48, now.Add(p.cfg.RateWindow), now)
+	count, start := int(win.count.Add(1)), win.start
 
 	remaining := p.cfg.RateLimit - count
 	if remaining < 0 {

@@ -7,11 +7,12 @@ package rebilly
 import (
 	"fmt"
 	"net/http"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/mux"
 
+	"github.com/paysandbox/paysandbox/simulator/bounded"
 	"github.com/paysandbox/paysandbox/simulator/config"
 	"github.com/paysandbox/paysandbox/simulator/provider"
 	"github.com/paysandbox/paysandbox/simulator/store"
@@ -38,12 +39,19 @@ type Config struct {
 	RateLimit        int
 	RateWindow       time.Duration
 	EnforceRateLimit bool
+	// RateMaxEntries bounds the rate-limit windows kept (one per tenant
+	// that sent a non-GET request within RateWindow); the oldest window is
+	// dropped first (that tenant's count starts again).
+	RateMaxEntries int
 }
+
+// DefaultRateMaxEntries is the default bound on rate-limit windows.
+const DefaultRateMaxEntries = 100_000
 
 // DefaultConfig returns the embedded defaults (open mode, sandbox limits
 // reported but not enforced).
 func DefaultConfig() Config {
-	return Config{TimeFormat: TimeOffset, RateLimit: 3000, RateWindow: 10 * time.Minute}
+	return Config{TimeFormat: TimeOffset, RateLimit: 3000, RateWindow: 10 * time.Minute, RateMaxEntries: DefaultRateMaxEntries}
 }
 
 // Register binds the settings to flags, env and file keys.
@@ -58,6 +66,8 @@ func (c *Config) Register(s *config.Set) {
 		"rate-limit window")
 	s.Bool(&c.EnforceRateLimit, "rebilly-enforce-rate-limit", "PAYSANDBOX_REBILLY_ENFORCE_RATE_LIMIT", "rebilly.enforceRateLimit",
 		"answer 429 once an organization exceeds the rate limit")
+	s.Int(&c.RateMaxEntries, "rebilly-rate-max-entries", "PAYSANDBOX_REBILLY_RATE_MAX_ENTRIES", "rebilly.rateMaxEntries",
+		"rate-limit windows kept at most (one per organization namespace); the oldest is dropped first")
 }
 
 // Provider is the Rebilly simulator.
@@ -69,19 +79,18 @@ type Provider struct {
 	timeFmt string
 	router  *mux.Router
 
-	rateMu sync.Mutex
-	rates  map[string]*window
+	rates *bounded.Table[*window] // store tenant → its current window
 }
 
 type window struct {
 	start time.Time
-	count int
+	count atomic.Int64
 }
 
 // New builds the provider.
 func New(cfg Config, deps provider.Deps) (*Provider, error) {
 	deps = deps.Defaults()
-	p := &Provider{cfg: cfg, deps: deps, keys: map[string]string{}, rates: map[string]*window{}}
+	p := &Provider{cfg: cfg, deps: deps, keys: map[string]string{}}
 	switch cfg.TimeFormat {
 	case TimeOffset, "":
 		p.timeFmt = "2006-01-02T15:04:05-07:00"
@@ -104,12 +113,27 @@ func New(cfg Config, deps provider.Deps) (*Provider, error) {
 	if p.cfg.RateWindow <= 0 {
 		p.cfg.RateWindow = 10 * time.Minute
 	}
+	if p.cfg.RateMaxEntries <= 0 {
+		p.cfg.RateMaxEntries = DefaultRateMaxEntries
+	}
+	p.rates = bounded.New[*window](bounded.Options{Name: "rebilly_rate_windows", MaxEntries: p.cfg.RateMaxEntries,
+		MaxBytes: int64(p.cfg.RateMaxEntries) * 512, Registry: deps.SideTables})
 	p.router = p.routes()
 	return p, nil
 }
 
 // Name implements provider.Provider.
 func (p *Provider) Name() string { return Name }
+
+// Reset implements provider.Resetter: it drops the rate-limit windows of
+// one store tenant ("" = all).
+func (p *Provider) Reset(tenant string) {
+	if tenant == "" {
+		p.rates.Clear()
+		return
+	}
+	p.rates.ClearScope(tenant)
+}
 
 // Table implements provider.Provider.
 func (p *Provider) Table() string { return store.TableRebilly }
