@@ -199,7 +199,7 @@ func TestIdempotentReplayWindow(t *testing.T) {
 	// first request's response.
 	hdr := signed("POST", "/v1/customers", `{"name":"B"}`, DefaultAccessKey, DefaultSecretKey, "salt0009", itoa(now.Unix()))
 	hdr["idempotency"] = "1700000000000"
-	if code, m := send(p, "POST", "/v1/customers", `{"name":"B"}`, hdr); code != http.StatusBadRequest || errorCode(m) != codeIdempotencyReused {
+	if code, m := send(p, "POST", "/v1/customers", `{"name":"B"}`, hdr); code != http.StatusBadRequest || errorCode(m) != codeIdempotencyReused+": "+msgIdempotency {
 		t.Fatalf("reuse with another body: %d %s", code, errorCode(m))
 	}
 	now = now.Add(2 * time.Second)
