@@ -304,9 +304,16 @@ func startSim(o options, tmp string, n int) (*process, error) {
 		}
 		addrs[k] = a
 	}
-	args := append([]string{"serve",
+	args := []string{"serve",
 		"--admin-addr", addrs["admin"], "--rebilly-addr", addrs["rebilly"],
-		"--payabli-addr", addrs["payabli"], "--rapyd-addr", addrs["rapyd"]}, o.simArgs...)
+		"--payabli-addr", addrs["payabli"], "--rapyd-addr", addrs["rapyd"]}
+	// The per-listener connection cap (default 224) must not shape the
+	// measurement: leave room for the load generator's connections plus the
+	// preload pool (64). -sim-args can still set it (the last flag wins).
+	if need := 2*o.conns + 64; need > 224 {
+		args = append(args, "--max-connections", strconv.Itoa(need))
+	}
+	args = append(args, o.simArgs...)
 	cmd := exec.Command(o.bin, args...)
 	cmd.Env = append(os.Environ(), o.simEnv...)
 	name := "sim.log"

@@ -16,8 +16,8 @@ import (
 // At most Max connections are open at any time: up to Max-1 are being served
 // by the http.Server, and the last slot is the doorway, a connection just
 // accepted that waits for room. When a connection is in the doorway and the
-// server is full, the oldest keep-alive idle connection (http.StateIdle) is
-// closed to make room; when none is idle, the doorway waits until a served
+// server is full, the least recently used keep-alive idle connection
+// (http.StateIdle) is closed to make room; when none is idle, the doorway waits until a served
 // connection closes (a connection that never sends its headers is closed by
 // the server's ReadHeaderTimeout, a keep-alive one by IdleTimeout or by
 // being evicted). Nothing more is accepted meanwhile; new clients queue in
@@ -32,7 +32,8 @@ type ConnLimit struct {
 	mu      sync.Mutex
 	cond    *sync.Cond
 	open    int        // served + doorway
-	idle    *list.List // of *limitedConn, oldest idle first
+	idle    *list.List // of *limitedConn, least recently active first
+	seq     uint64     // orders request starts
 	peak    int
 	total   uint64
 	evicted uint64
@@ -43,7 +44,9 @@ type ConnLimit struct {
 type ConnStats struct {
 	// Max is the configured cap.
 	Max int
-	// Open is the number of connections open now (served plus the doorway).
+	// Open is the number of slots taken now: connections being served
+	// plus the doorway, which is reserved while the listener waits in
+	// Accept.
 	Open int
 	// Peak is the largest Open ever observed; it never exceeds Max.
 	Peak int
@@ -101,10 +104,25 @@ func (l *ConnLimit) ConnState(c net.Conn, st http.ConnState) {
 	switch st {
 	case http.StateIdle:
 		if lc.idleAt == nil {
-			lc.idleAt = l.idle.PushBack(lc)
+			// Ordered by when the connection's last request started (not by
+			// when this hook ran, which a busy scheduler may delay), so
+			// the least recently used connection is evicted first.
+			e := l.idle.Back()
+			for e != nil && e.Value.(*limitedConn).active > lc.active {
+				e = e.Prev()
+			}
+			if e == nil {
+				lc.idleAt = l.idle.PushFront(lc)
+			} else {
+				lc.idleAt = l.idle.InsertAfter(lc, e)
+			}
 		}
 		l.cond.Broadcast()
 	case http.StateActive, http.StateHijacked, http.StateClosed:
+		if st == http.StateActive {
+			l.seq++
+			lc.active = l.seq
+		}
 		if lc.idleAt != nil {
 			l.idle.Remove(lc.idleAt)
 			lc.idleAt = nil
@@ -191,6 +209,7 @@ type limitedConn struct {
 	once   sync.Once
 	closed bool          // under l.mu
 	idleAt *list.Element // under l.mu; non-nil while idle
+	active uint64        // under l.mu; l.seq when its last request started
 }
 
 func (c *limitedConn) Close() error {
