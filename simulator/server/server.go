@@ -248,6 +248,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	s.journal = journal.New(cfg.JournalSize)
 	s.metrics = metrics.New(st, tables)
 	s.metrics.MustRegister(sideTables)
+	s.metrics.MustRegister(connCollector{s})
 	for _, p := range []provider.Provider{reb, pay, rap} {
 		s.providers[p.Name()] = p
 		s.handlers[p.Name()] = httpx.Wrap(p.Handler(), httpx.Options{Provider: p.Name(), Logger: logger,
