@@ -21,6 +21,8 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// journalEvictions: journal entries dropped to make room.
+	journalEvictions *prometheus.CounterVec
 }
 
 // New registers the series; tables maps provider name → store table for the
@@ -34,7 +36,14 @@ func New(st store.Repository, tables map[string]string) *Metrics {
 		Name: "paysandbox_request_duration_seconds", Help: "Request latency, by provider and route template.",
 		Buckets: []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1},
 	}, []string{"provider", "route"})
-	m.reg.MustRegister(m.requests, m.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.journalEvictions = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "paysandbox_journal_evictions_total", Help: "Journal entries evicted to make room, by provider and reason (entries: the ring was full; bytes: the byte bound).",
+	}, []string{"provider", "reason"})
+	m.reg.MustRegister(m.requests, m.latency, m.journalEvictions, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for provider := range tables {
+		m.journalEvictions.WithLabelValues(provider, "entries")
+		m.journalEvictions.WithLabelValues(provider, "bytes")
+	}
 	for provider, table := range tables {
 		table := table
 		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
@@ -49,6 +58,12 @@ func New(st store.Repository, tables map[string]string) *Metrics {
 		}))
 	}
 	return m
+}
+
+// JournalEvicted counts n journal entries of a provider evicted for reason
+// ("entries" or "bytes").
+func (m *Metrics) JournalEvicted(provider, reason string, n int) {
+	m.journalEvictions.WithLabelValues(provider, reason).Add(float64(n))
 }
 
 // Observe counts one finished request.

@@ -38,6 +38,9 @@ const (
 	Rebilly = "rebilly"
 	Payabli = "payabli"
 	Rapyd   = "rapyd"
+	// MySQL names the optional inspection listener (Addr(MySQL) once
+	// started); it is not in Names.
+	MySQL = "mysql"
 )
 
 // Names lists the listeners in start order.
@@ -57,8 +60,20 @@ type Config struct {
 
 	MySQLAddr     string
 	MySQLWritable bool
+	// MySQLUser and MySQLPassword are the inspection listener's one
+	// account; with no password it starts only on loopback, with a
+	// generated password logged once.
+	MySQLUser           string
+	MySQLPassword       string
+	MySQLQueryTimeout   time.Duration
+	MySQLMaxConnections int
+	MySQLMaxResultBytes int64
 
 	JournalSize int
+	// JournalMaxBytes bounds each provider's journal in bytes (0: no byte
+	// bound); JournalRedactHeaders names more headers to redact.
+	JournalMaxBytes      int64
+	JournalRedactHeaders []string
 
 	// Seed lists seed documents (files) applied at start, as POST /seed.
 	Seed []string
@@ -105,6 +120,7 @@ func DefaultConfig() Config {
 		ShutdownTimeout:   10 * time.Second,
 		LogLevel:          "info",
 		JournalSize:       1000,
+		JournalMaxBytes:   journal.DefaultMaxBytes,
 		SeedMaxBytes:      DefaultSeedMaxBytes,
 		LogFormat:         "json",
 		Rebilly:           rebilly.DefaultConfig(),
@@ -113,6 +129,8 @@ func DefaultConfig() Config {
 		MaxConnections:    DefaultMaxConnections,
 	}
 	// Loopback only; the container image sets 0.0.0.0 explicitly.
+	c.MySQLUser, c.MySQLQueryTimeout = store.DefaultMySQLUser, store.DefaultMySQLQueryTimeout
+	c.MySQLMaxConnections, c.MySQLMaxResultBytes = store.DefaultMySQLMaxConnections, store.DefaultMySQLMaxResultBytes
 	c.addrs.admin, c.addrs.rebilly, c.addrs.payabli, c.addrs.rapyd = "127.0.0.1:8080", "127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083"
 	return c
 }
@@ -133,7 +151,14 @@ func (c *Config) Register(s *config.Set) {
 	s.String(&c.LogFormat, "log-format", "PAYSANDBOX_LOG_FORMAT", "log.format", "json or text")
 	s.String(&c.MySQLAddr, "mysql-addr", "PAYSANDBOX_MYSQL_ADDR", "mysql.addr", "MySQL wire-protocol inspection listener, e.g. 127.0.0.1:3306 (off when empty)")
 	s.Bool(&c.MySQLWritable, "mysql-writable", "PAYSANDBOX_MYSQL_WRITABLE", "mysql.writable", "allow writes through the inspection listener")
+	s.String(&c.MySQLUser, "mysql-user", "PAYSANDBOX_MYSQL_USER", "mysql.user", "user name of the inspection listener")
+	s.String(&c.MySQLPassword, "mysql-password", "PAYSANDBOX_MYSQL_PASSWORD", "mysql.password", "password of the inspection listener (required unless --mysql-addr is loopback, which then logs a generated one)")
+	s.Duration(&c.MySQLQueryTimeout, "mysql-query-timeout", "PAYSANDBOX_MYSQL_QUERY_TIMEOUT", "mysql.queryTimeout", "longest an inspection statement may run (MySQL error 3024 past it)")
+	s.Int(&c.MySQLMaxConnections, "mysql-max-connections", "PAYSANDBOX_MYSQL_MAX_CONNECTIONS", "mysql.maxConnections", "open connections of the inspection listener (one more gets MySQL error 1040)")
+	s.Int64(&c.MySQLMaxResultBytes, "mysql-max-result-bytes", "PAYSANDBOX_MYSQL_MAX_RESULT_BYTES", "mysql.maxResultBytes", "bytes an inspection statement may return, and may build with string functions (MySQL error 1301 past it)")
 	s.Int(&c.JournalSize, "journal-size", "PAYSANDBOX_JOURNAL_SIZE", "admin.journalSize", "requests kept per provider in the admin journal")
+	s.Int64(&c.JournalMaxBytes, "journal-max-bytes", "PAYSANDBOX_JOURNAL_MAX_BYTES", "admin.journalMaxBytes", "bytes kept per provider in the admin journal (headers, path, query, body; oldest evicted first; 0: no byte bound)")
+	s.List(&c.JournalRedactHeaders, "journal-redact-headers", "PAYSANDBOX_JOURNAL_REDACT_HEADERS", "admin.journalRedactHeaders", "more header names (comma list) the journal redacts, besides every secret-looking one (docs/OPERATIONS.md)")
 	s.Bool(&c.Pprof, "pprof", "PAYSANDBOX_PPROF", "admin.pprof", "serve Go profiles (net/http/pprof) under /debug/pprof/ on the admin listener")
 	s.List(&c.AdminAllowedHosts, "admin-allowed-hosts", "PAYSANDBOX_ADMIN_ALLOWED_HOSTS", "admin.allowedHosts", "Host names (comma list) the admin API answers besides loopback names and IP addresses")
 	s.String(&c.AdminToken, "admin-token", "PAYSANDBOX_ADMIN_TOKEN", "admin.token", "when set, admin routes other than /healthz and /readyz require Authorization: Bearer <token>")
@@ -211,6 +236,7 @@ type Server struct {
 	connLimit map[string]*httpx.ConnLimit
 	serveErr  chan error
 	started   bool
+	mysqlAddr string
 }
 
 // New opens the store and builds every provider. Nothing listens yet.
@@ -245,7 +271,9 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	for _, p := range []provider.Provider{reb, pay, rap} {
 		tables[p.Name()] = p.Table()
 	}
-	s.journal = journal.New(cfg.JournalSize)
+	s.journal = journal.NewWith(journal.Options{Size: cfg.JournalSize, MaxBytes: cfg.JournalMaxBytes,
+		RedactHeaders: cfg.JournalRedactHeaders,
+		OnEvict:       func(provider, reason string, n int) { s.metrics.JournalEvicted(provider, reason, n) }})
 	s.metrics = metrics.New(st, tables)
 	s.metrics.MustRegister(sideTables)
 	s.metrics.MustRegister(connCollector{s})
@@ -344,7 +372,7 @@ func (s *Server) observer(p provider.Provider) func(*http.Request, httpx.Event) 
 		s.metrics.Observe(name, route, ev.Status, ev.Duration)
 		ring.Add(journal.Entry{Time: ev.Start.UTC(), RequestID: ev.RequestID, Method: r.Method, Path: r.URL.Path,
 			Query: r.URL.RawQuery, Status: ev.Status, DurationMS: float64(ev.Duration.Microseconds()) / 1000,
-			Headers: journal.Redact(r.Header), Body: string(ev.Body), Truncated: ev.BodyTruncated})
+			Headers: r.Header, Body: string(ev.Body), Truncated: ev.BodyTruncated}) // Add masks and redacts
 	}
 }
 
@@ -422,14 +450,17 @@ func (s *Server) Start() error {
 		}
 	}
 	if s.cfg.MySQLAddr != "" {
-		addr, err := s.store.ServeMySQL(s.cfg.MySQLAddr, !s.cfg.MySQLWritable)
+		addr, err := s.store.ServeMySQLWith(store.MySQLOptions{Addr: s.cfg.MySQLAddr, ReadOnly: !s.cfg.MySQLWritable,
+			User: s.cfg.MySQLUser, Password: s.cfg.MySQLPassword, QueryTimeout: s.cfg.MySQLQueryTimeout,
+			MaxConnections: s.cfg.MySQLMaxConnections, MaxResultBytes: s.cfg.MySQLMaxResultBytes})
 		if err != nil {
 			for _, l := range s.listeners {
 				_ = l.Close()
 			}
 			return fmt.Errorf("mysql listener: %w", err)
 		}
-		s.logger.Info("listening", "listener", "mysql", "addr", addr, "writable", s.cfg.MySQLWritable)
+		s.mysqlAddr = addr
+		s.logger.Info("listening", "listener", MySQL, "addr", addr, "writable", s.cfg.MySQLWritable, "user", s.cfg.MySQLUser)
 	}
 	s.serveErr = make(chan error, len(Names))
 	for _, n := range Names {
@@ -461,6 +492,9 @@ func (s *Server) ConnStats(name string) httpx.ConnStats {
 func (s *Server) Addr(name string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if name == MySQL {
+		return s.mysqlAddr
+	}
 	if ln := s.listeners[name]; ln != nil {
 		return ln.Addr().String()
 	}
