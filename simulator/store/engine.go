@@ -15,7 +15,13 @@ import (
 // that write through the same locks as the typed API.
 
 func newEngine(db *database, readOnly bool) *sqle.Engine {
-	e := sqle.NewDefault(&dbProvider{db: db})
+	return newEngineFor(&dbProvider{db: db}, readOnly)
+}
+
+// newEngineFor builds an engine over a provider of the store's database
+// (the inspection listener's wraps dbProvider: see newInspectionEngine).
+func newEngineFor(p sql.DatabaseProvider, readOnly bool) *sqle.Engine {
+	e := sqle.NewDefault(p)
 	e.ReadOnly.Store(readOnly)
 	return e
 }
