@@ -205,6 +205,21 @@ var _ = Describe("mysql inspection listener", Label("reliability", "mysql"), fun
 			Expect(err).To(MatchError(ContainSubstring("--secure-file-priv")))
 			Expect(out).NotTo(BeAnExistingFile())
 		}
+
+		// The engine's own parser refuses the same through PREPARE … FROM.
+		c := conn(db)
+		ctx := context.Background()
+		out := filepath.Join(dir, "prepared")
+		quoted := "'SELECT 1 INTO OUTFILE ''" + out + "'''"
+		_, err := c.ExecContext(ctx, "SET @q = "+quoted)
+		Expect(err).NotTo(HaveOccurred())
+		for _, q := range []string{"PREPARE s FROM " + quoted, "PREPARE s FROM @q"} {
+			_, err := c.ExecContext(ctx, q)
+			Expect(err).To(MatchError(ContainSubstring("--secure-file-priv")), q)
+			_, err = c.ExecContext(ctx, "EXECUTE s")
+			Expect(err).To(HaveOccurred())
+			Expect(out).NotTo(BeAnExistingFile())
+		}
 	})
 
 	It("refuses LOAD DATA (1290), also when writable; writes and the other refusals still hold there", func() {
@@ -258,9 +273,12 @@ var _ = Describe("mysql inspection listener", Label("reliability", "mysql"), fun
 			_, err := db.Exec(q)
 			Expect(mysqlCode(err)).To(Equal(uint16(1227)), "%s: %v", q, err)
 		}
+		c := conn(db)
+		_, err := c.ExecContext(context.Background(), "PREPARE g FROM 'SET GLOBAL max_connections = 1000'")
+		Expect(err).To(MatchError(ContainSubstring("SYSTEM_VARIABLES_ADMIN")), "refused through PREPARE too")
 		var mode string
 		Expect(db.QueryRow("SELECT @@session.sql_mode").Scan(&mode)).To(Succeed(), "session variables still work")
-		_, err := db.Exec("SET SESSION sql_select_limit = 100")
+		_, err = db.Exec("SET SESSION sql_select_limit = 100")
 		Expect(err).NotTo(HaveOccurred())
 	})
 
