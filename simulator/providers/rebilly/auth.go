@@ -110,7 +110,10 @@ func (p *Provider) auth(next handler) http.HandlerFunc {
 // sets the X-RateLimit-* headers, and reports whether it may proceed.
 func (p *Provider) countRequest(w http.ResponseWriter, tenant string) bool {
 	now := p.deps.Now()
-	win, _ := p.rates.GetOrPut(tenant, tenant, &window{start: now}, 48, now.Add(p.cfg.RateWindow), now)
+	win, ok := p.rates.Get(tenant, now)
+	if !ok { // allocate a window only for a tenant that has none
+		win, _ = p.rates.GetOrPut(tenant, tenant, &window{start: now}, 48, now.Add(p.cfg.RateWindow), now)
+	}
 	count, start := int(win.count.Add(1)), win.start
 
 	remaining := p.cfg.RateLimit - count
