@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -285,6 +287,14 @@ var _ = Describe("side tables and reset", Label("reliability", "bounds"), func()
 		Expect(rep.Results[1]["status"]).To(BeEquivalentTo(422))
 		Expect(rep.Results[1]["response"]).To(HaveKeyWithValue("title", "Validation error"))
 		Expect(rep.Results[1]).NotTo(HaveKey("id"))
+
+		// serve --seed FILE has the same bound.
+		file := filepath.Join(GinkgoT().TempDir(), "over.json")
+		Expect(os.WriteFile(file, []byte(over), 0o600)).To(Succeed())
+		cfg := server.DefaultConfig()
+		cfg.Seed, cfg.SeedMaxBytes = []string{file}, 2<<20
+		_, err := server.New(cfg, nil)
+		Expect(err).To(MatchError("seed " + file + ": larger than 2097152 bytes (--seed-max-bytes)"))
 	})
 
 	It("Rapyd refuses an unknown access key before reading the body", func() {
@@ -294,7 +304,7 @@ var _ = Describe("side tables and reset", Label("reliability", "bounds"), func()
 		r := stranger.do("POST", "/v1/customers", []byte(`{"name":"`+strings.Repeat("x", 4096)+`"}`))
 		errorShape("rapyd", r, http.StatusUnauthorized)
 		Expect(rapydStatus(r)).To(Equal(map[string]any{"error_code": "UNAUTHENTICATED_API_CALL", "status": "ERROR",
-			"message": "The request was rejected due to an authentication issue. Corrective action: Check the status of your account in the 'Account Details' page of the Client Portal.",
+			"message":       "The request was rejected due to an authentication issue. Corrective action: Check the status of your account in the 'Account Details' page of the Client Portal.",
 			"response_code": "UNAUTHENTICATED_API_CALL"}))
 
 		// A body that never finishes: the answer still comes (the read
