@@ -99,7 +99,7 @@ type Provider struct {
 
 	salts *bounded.Table[struct{}] // access key + salt, scoped by the key's tenant
 
-	idemMu sync.Mutex              // idempotent POSTs are served one at a time
+	idemMu sync.Mutex             // idempotent POSTs are served one at a time
 	idem   *bounded.Table[replay] // tenant + key → stored response
 }
 
