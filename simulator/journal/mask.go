@@ -474,6 +474,10 @@ func cvvName(name string, jsonKey bool) bool {
 			name = dec
 		}
 	}
+	// every name it accepts has a 'c'; most member names have none
+	if strings.IndexByte(name, 'c') < 0 && strings.IndexByte(name, 'C') < 0 {
+		return false
+	}
 	for i := 0; i+3 <= len(name); i++ {
 		switch lower(name[i]) {
 		case 'c':
@@ -487,9 +491,15 @@ func cvvName(name string, jsonKey bool) bool {
 			}
 		}
 	}
-	t := strings.TrimRight(name, "]")
-	for len(t) >= 3 && t[len(t)-3] == '%' && hasPrefixFold(t[len(t)-2:], "5d") {
-		t = strings.TrimRight(t[:len(t)-3], "]")
+	t := name
+	for {
+		if len(t) > 0 && t[len(t)-1] == ']' {
+			t = t[:len(t)-1]
+		} else if len(t) >= 3 && t[len(t)-3] == '%' && hasPrefixFold(t[len(t)-2:], "5d") {
+			t = t[:len(t)-3]
+		} else {
+			break
+		}
 	}
 	if len(t) < 3 || !hasPrefixFold(t[len(t)-3:], "cid") && !hasPrefixFold(t[len(t)-3:], "csc") {
 		return false
