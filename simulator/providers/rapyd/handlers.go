@@ -47,21 +47,19 @@ func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, ferr.code, ferr.msg)
 		return
 	}
-	if taken, err := p.ewalletTaken(r, c.tenant, cust.Ewallet, ""); err != nil || taken {
-		if err != nil {
-			p.storeError(w, r, err)
-			return
-		}
-		writeError(w, http.StatusBadRequest, codeEwalletInUse, msgEwalletInUse)
-		return
-	}
 	rec, err := toRecord(c.tenant, cust)
 	if err != nil {
 		p.storeError(w, r, err)
 		return
 	}
 	rec.Created, rec.Updated, rec.Revision = now, now, 1
+	// The ewallet is the table's unique ext_key: the store refuses a second
+	// holder under the write lock, so of concurrent claims exactly one wins.
 	if _, err := p.deps.Store.Insert(r.Context(), store.TableRapyd, rec); err != nil {
+		if errors.Is(err, store.ErrDuplicateKey) {
+			writeError(w, http.StatusBadRequest, codeEwalletInUse, msgEwalletInUse)
+			return
+		}
 		p.storeError(w, r, err)
 		return
 	}
@@ -90,8 +88,10 @@ func (p *Provider) updateCustomer(w http.ResponseWriter, r *http.Request) {
 		Ewallet string `json:"ewallet"`
 	}
 	if json.Unmarshal(c.body, &wanted) == nil && wanted.Ewallet != "" {
-		// Checked before the row's critical section: a lookup inside the
-		// mutator would re-enter the table lock.
+		// Checked first so that a taken ewallet is the answer even when the
+		// customer is unknown or another field is invalid (as before). This
+		// look-up alone is not atomic: the store's unique ext_key refuses the
+		// write itself when another claim got there in between (below).
 		taken, err := p.ewalletTaken(r, c.tenant, wanted.Ewallet, id)
 		if err != nil {
 			p.storeError(w, r, err)
@@ -125,6 +125,9 @@ func (p *Provider) updateCustomer(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, store.ErrNotFound):
 		writeError(w, http.StatusBadRequest, codeInvalidCustomerID, msgInvalidID)
+		return
+	case errors.Is(err, store.ErrDuplicateKey):
+		writeError(w, http.StatusBadRequest, codeEwalletInUse, msgEwalletInUse)
 		return
 	case err != nil:
 		p.storeError(w, r, err)

@@ -1,11 +1,11 @@
 package rebilly
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gorilla/mux"
 
@@ -207,68 +207,73 @@ func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request, c call
 		validationProblem(w, r, []invalidField{{Field: "targetCustomerId", Message: "targetCustomerId must differ from the customer being merged."}})
 		return
 	}
-	ctx := r.Context()
-	dup, err := p.deps.Store.Get(ctx, store.TableRebilly, c.tenant, id)
-	if errors.Is(err, store.ErrNotFound) {
+	now := p.deps.Now().UTC()
+	// One atomic step over both rows: no write to either lands between the
+	// read and the merge, so nothing written to the duplicate is lost and a
+	// concurrent merge of the target into a third customer sees the merged
+	// target (or none).
+	_, err := p.deps.Store.Atomic(r.Context(), store.TableRebilly, c.tenant, []string{id, target},
+		func(cur []*store.Record) ([]store.Change, error) {
+			dup, tgt := cur[0], cur[1]
+			if dup == nil {
+				return nil, errMergeNoDuplicate
+			}
+			if tgt == nil {
+				return nil, errMergeNoTarget
+			}
+			merged, err := mergeInto(*tgt, *dup, now)
+			if err != nil {
+				return nil, err
+			}
+			return []store.Change{{Delete: true}, {Put: &merged}}, nil
+		})
+	switch {
+	case errors.Is(err, errMergeNoDuplicate):
 		notFound(w, r, "Customer")
-		return
-	}
-	if err != nil {
+	case errors.Is(err, errMergeNoTarget):
+		notFound(w, r, "Target customer")
+	case err != nil:
 		p.storeError(w, r, err)
-		return
+	default:
+		w.WriteHeader(http.StatusNoContent)
 	}
-	if err := p.mergeInto(ctx, c, target, dup); err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			notFound(w, r, "Target customer")
-			return
-		}
-		p.storeError(w, r, err)
-		return
-	}
-	if _, err := p.deps.Store.Delete(ctx, store.TableRebilly, c.tenant, id); err != nil && !errors.Is(err, store.ErrNotFound) {
-		p.storeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
 }
 
-// mergeInto adds the duplicate's custom fields the target lacks and bumps the
-// target's revision.
-func (p *Provider) mergeInto(ctx context.Context, c caller, target string, dup store.Record) error {
+var (
+	errMergeNoDuplicate = errors.New("rebilly: merge: no such customer")
+	errMergeNoTarget    = errors.New("rebilly: merge: no such target customer")
+)
+
+// mergeInto returns the target with the duplicate's custom fields it lacks
+// added and its revision bumped. Pure: it runs inside the store's atomic
+// step.
+func mergeInto(target, dup store.Record, now time.Time) (store.Record, error) {
 	dupDoc, err := decodeDoc(dup.Doc)
 	if err != nil {
-		return err
+		return store.Record{}, err
 	}
 	var dupFields map[string]any
 	_ = json.Unmarshal(dupDoc.customFields, &dupFields)
-	now := p.deps.Now().UTC()
-	_, _, err = p.deps.Store.Upsert(ctx, store.TableRebilly, c.tenant, target,
-		func(cur *store.Record) (store.Record, bool, error) {
-			if cur == nil {
-				return store.Record{}, false, store.ErrNotFound
-			}
-			d, err := decodeDoc(cur.Doc)
-			if err != nil {
-				return store.Record{}, false, err
-			}
-			var fields map[string]any
-			_ = json.Unmarshal(d.customFields, &fields)
-			if fields == nil {
-				fields = map[string]any{}
-			}
-			for k, v := range dupFields {
-				if _, ok := fields[k]; !ok {
-					fields[k] = v
-				}
-			}
-			d.customFields, _ = json.Marshal(fields)
-			next := *cur
-			next.Revision++
-			if now.After(cur.Updated) {
-				next.Updated = now
-			}
-			d.toRecord(&next, d.mirror())
-			return next, true, nil
-		})
-	return err
+	d, err := decodeDoc(target.Doc)
+	if err != nil {
+		return store.Record{}, err
+	}
+	var fields map[string]any
+	_ = json.Unmarshal(d.customFields, &fields)
+	if fields == nil {
+		fields = map[string]any{}
+	}
+	for k, v := range dupFields {
+		if _, ok := fields[k]; !ok {
+			fields[k] = v
+		}
+	}
+	d.customFields, _ = json.Marshal(fields)
+	next := target
+	next.Revision++
+	if now.After(target.Updated) {
+		next.Updated = now
+	}
+	d.toRecord(&next, d.mirror())
+	return next, nil
 }
