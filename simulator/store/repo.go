@@ -43,6 +43,7 @@ func Open(opts Options) (*Store, error) {
 	}
 	s.db = newDatabase(DatabaseName, s.tables)
 	s.engine = newEngine(s.db, false)
+	guardStats(s.engine)
 	return s, nil
 }
 

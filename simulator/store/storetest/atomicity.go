@@ -366,16 +366,35 @@ func atomicitySpecs(repo func() store.Repository) {
 				{Tenant: "t1", Limit: 100_000, Where: []store.Any{{{Field: "$.kind", Op: store.OpEq, Values: []any{"x"}}}}, Sort: []store.Sort{{Field: "created_time", Desc: true}}},
 				{Tenant: "t1", Search: "@x", SearchFields: []string{"email"}},
 			}
+			// Several listers at once: the table grows under them, so the
+			// store also refreshes its statistics while others plan queries.
+			const listers = 3
+			var mu sync.Mutex
 			lists, mismatches := 0, []string{}
-			for done.Load() < writers || lists < 2*len(queries) {
-				k := lists % len(queries)
-				lists++
-				p, err := r.List(ctx, plain, queries[k])
-				Expect(err).NotTo(HaveOccurred())
-				if p.Total != len(p.Records) {
-					mismatches = append(mismatches, fmt.Sprintf("query %d: total %d, %d records", k, p.Total, len(p.Records)))
-				}
+			var lg sync.WaitGroup
+			for l := 0; l < listers; l++ {
+				lg.Add(1)
+				go func() {
+					defer lg.Done()
+					defer GinkgoRecover()
+					for n := l; ; n++ {
+						finished := done.Load() == writers
+						k := n % len(queries)
+						p, err := r.List(ctx, plain, queries[k])
+						Expect(err).NotTo(HaveOccurred())
+						mu.Lock()
+						lists++
+						if p.Total != len(p.Records) {
+							mismatches = append(mismatches, fmt.Sprintf("query %d: total %d, %d records", k, p.Total, len(p.Records)))
+						}
+						mu.Unlock()
+						if finished && n >= l+len(queries) {
+							return
+						}
+					}
+				}()
 			}
+			lg.Wait()
 			wg.Wait()
 			Expect(mismatches).To(BeEmpty(), "of %d lists", lists)
 			p, err := r.List(ctx, plain, queries[2])
