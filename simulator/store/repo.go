@@ -43,7 +43,7 @@ func Open(opts Options) (*Store, error) {
 	}
 	s.db = newDatabase(DatabaseName, s.tables)
 	s.engine = newEngine(s.db, false)
-	guardStats(s.engine)
+	guardStats(s.engine, s.lockAll)
 	return s, nil
 }
 
@@ -372,7 +372,7 @@ func (s *Store) Query(ctx context.Context, query string) (sql.Schema, []sql.Row,
 	if err := refuseTransaction(query); err != nil {
 		return nil, nil, err
 	}
-	if isWrite(query) {
+	if isWrite(query) && !held(ctx) {
 		var unlock func()
 		ctx, unlock = s.lockAll(ctx)
 		defer unlock()
@@ -395,7 +395,7 @@ var ErrTransactions = errors.New("store: explicit transactions are not supported
 // Plan returns the analyzed plan of a query as text (what EXPLAIN shows in
 // tree form), for tests and debugging.
 func (s *Store) Plan(ctx context.Context, query string) (string, error) {
-	if isWrite(query) {
+	if isWrite(query) && !held(ctx) {
 		var unlock func()
 		ctx, unlock = s.lockAll(ctx)
 		defer unlock()

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"sync"
 
 	sqle "github.com/dolthub/go-mysql-server"
@@ -13,21 +14,25 @@ import (
 // statements' analyzers read it — a data race, and a fatal "concurrent map
 // read and map write" waiting to happen under concurrent lists.
 //
-// The lock is a leaf for every method but AnalyzeTable, which reads the table
-// while holding it; ANALYZE runs as a write statement, so it holds every
-// table's write lock before it gets here (lock order: tables, then stats).
+// The lock is a leaf for every method but AnalyzeTable, which reads the
+// table's rows while holding it. So that no lock cycle can form with a
+// reader holding a table's read lock while it plans (a List's snapshot),
+// AnalyzeTable first takes every table's write lock, unless its statement
+// holds them already (lock order: tables, then statistics).
 type lockedStats struct {
-	mu    sync.RWMutex
-	inner sql.StatsProvider
+	mu      sync.RWMutex
+	inner   sql.StatsProvider
+	lockAll func(context.Context) (context.Context, func())
 }
 
 var _ sql.StatsProvider = (*lockedStats)(nil)
 
-// guardStats installs lockedStats around an engine's statistics provider.
-func guardStats(e *sqle.Engine) {
+// guardStats installs lockedStats around an engine's statistics provider;
+// lockAll takes every table's write lock (Store.lockAll).
+func guardStats(e *sqle.Engine, lockAll func(context.Context) (context.Context, func())) {
 	c := e.Analyzer.Catalog
 	if _, done := c.StatsProvider.(*lockedStats); !done {
-		c.StatsProvider = &lockedStats{inner: c.StatsProvider}
+		c.StatsProvider = &lockedStats{inner: c.StatsProvider, lockAll: lockAll}
 	}
 }
 
@@ -38,6 +43,11 @@ func (l *lockedStats) GetTableStats(ctx *sql.Context, db string, table sql.Table
 }
 
 func (l *lockedStats) AnalyzeTable(ctx *sql.Context, table sql.Table, db string) error {
+	if !held(ctx) {
+		locked, unlock := l.lockAll(ctx)
+		defer unlock()
+		ctx = ctx.WithContext(locked)
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.inner.AnalyzeTable(ctx, table, db)
