@@ -148,6 +148,16 @@ func (s *Store) ServeMySQLWith(opts MySQLOptions) (string, error) {
 	ln := newLimitListener(raw, opts.MaxConnections)
 	engineLog, release := bridgeEngineLogs(s.logger)
 	engine := newInspectionEngine(s.db, opts)
+	// The inspection engine has its own statistics map: guard it like the
+	// store's (a wire ANALYZE raced other statements' planning). On a
+	// read-only listener no statement holds a table lock while it plans, so
+	// ANALYZE needs no table locks to keep the lock order, and takes none
+	// (it would otherwise stop every provider write while it reads).
+	statsLock := s.lockAll
+	if opts.ReadOnly {
+		statsLock = func(ctx context.Context) (context.Context, func()) { return ctx, func() {} }
+	}
+	guardStats(engine, statsLock)
 	g := &guard{s: s, opts: opts}
 	var chain server.InterceptorChain
 	chain.WithInterceptor(g)

@@ -401,6 +401,33 @@ var _ = Describe("mysql inspection listener", Label("reliability", "mysql"), fun
 		Expect(connectionID(a)).To(BeNumerically(">", 0), "the admitted sessions keep working")
 	})
 
+	It("runs ANALYZE TABLE on the wire next to other statements and provider writes without a data race, a deadlock or an error", func() {
+		t, addr := mysqlTarget(nil)
+		a := rebillyAccount(t, target.Unique("analyze-"))
+		db := openMySQL(addr, "root", mysqlTestPassword)
+		db.SetMaxOpenConns(4)
+		const rounds = 40
+		errs := make([]error, 3*rounds)
+		statuses := make([]int, rounds)
+		parallel(3*rounds, func(i int) {
+			switch i % 3 {
+			case 0:
+				_, errs[i] = db.Exec("ANALYZE TABLE rebilly_customers")
+			case 1:
+				var n int
+				errs[i] = db.QueryRow("SELECT COUNT(*) FROM rebilly_customers WHERE first_name = 'Analyze'").Scan(&n)
+			default:
+				statuses[i/3] = a.do("PUT", "/customers/"+target.Unique("cus-an-"), []byte(`{"primaryAddress":{"firstName":"Analyze"}}`)).Status
+			}
+		})
+		for i, err := range errs {
+			Expect(err).NotTo(HaveOccurred(), "statement %d", i)
+		}
+		for _, st := range statuses {
+			Expect(st).To(Equal(http.StatusCreated))
+		}
+	})
+
 	It("bounds what a statement may build and return (MySQL error 1301)", func() {
 		_, addr := mysqlTarget(nil)
 		db := openMySQL(addr, "root", mysqlTestPassword)
