@@ -250,6 +250,21 @@ var _ = Describe("side tables and reset", Label("reliability", "bounds"), func()
 		Expect(sideTable(adm, "bytes", "payabli_idempotency")).To(BeNumerically("<", 1024))
 	})
 
+	It("Rapyd with --rapyd-idempotency-key-only compares only the header, as documented: a reused key replays the first response for another path or body", func() {
+		adm := simulatorWith(func(c *server.Config) { c.Rapyd.IdempotentPosts, c.Rapyd.IdempotencyKeyOnly = true, true })
+		a := rapydAccount(on(adm, "rapyd"), rapyd.DefaultAccessKey, rapyd.DefaultSecretKey)
+		key := target.Unique("keyonly-")
+		first := idem(a, "idempotency", key, "POST", "/v1/customers", []byte(`{"name":"First"}`))
+		id := rapydID(first)
+		again := idem(a, "idempotency", key, "POST", "/v1/customers", []byte(`{"name":"Second"}`))
+		Expect(again.Status).To(Equal(http.StatusOK))
+		Expect(string(again.Body)).To(Equal(string(first.Body)), "the first response, byte for byte")
+		upd := idem(a, "idempotency", key, "POST", "/v1/customers/"+id, []byte(`{"name":"Updated"}`))
+		Expect(string(upd.Body)).To(Equal(string(first.Body)))
+		Expect(a.do("GET", "/v1/customers", nil).Object()["data"]).To(HaveLen(1))
+		Expect(a.do("GET", "/v1/customers/"+id, nil).Object()["data"].(map[string]any)["name"]).To(Equal("First"))
+	})
+
 	It("/seed answers with counts and ids, never the documents; refuses an oversized document with 413 and an oversized customer with the provider's answer", func() {
 		adm := simulatorWith(func(c *server.Config) { c.SeedMaxBytes = 2 << 20 })
 		key := target.Unique("seedkey-")

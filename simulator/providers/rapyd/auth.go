@@ -131,7 +131,8 @@ func fingerprint(r *http.Request, body []byte) [32]byte {
 // the window when the repeat is the same request (method, target and body);
 // a key reused for a different request is refused with 400
 // ERROR_IDEMPOTENCY_KEY_REUSED instead of answering with another request's
-// response (a known unknown: Rapyd documents no conflict error). Otherwise it
+// response (a known unknown: Rapyd documents no conflict error; with
+// IdempotencyKeyOnly the first response is replayed, as documented). Otherwise it
 // serves and remembers the response, unless that is over the cache's
 // per-entry bound.
 //
@@ -143,7 +144,7 @@ func (p *Provider) idempotent(w http.ResponseWriter, r *http.Request, c call, ke
 	p.idemMu.Lock()
 	defer p.idemMu.Unlock()
 	if prev, ok := p.idem.Get(k, now); ok {
-		if prev.of != of {
+		if prev.of != of && !p.cfg.IdempotencyKeyOnly {
 			writeError(w, http.StatusBadRequest, codeIdempotencyReused, msgIdempotency)
 			return
 		}

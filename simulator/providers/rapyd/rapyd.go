@@ -45,6 +45,11 @@ type Config struct {
 	// which the simulator does not serve).
 	IdempotentPosts   bool
 	IdempotencyWindow time.Duration
+	// IdempotencyKeyOnly compares only the idempotency header, as Rapyd
+	// documents for the all-POST option: a key reused for another method,
+	// path or body replays the first response. Off by default: such a reuse
+	// is refused with ERROR_IDEMPOTENCY_KEY_REUSED.
+	IdempotencyKeyOnly bool
 	// IdempotencyMaxEntries and IdempotencyMaxBytes bound the replay cache
 	// (oldest dropped first); a response larger than 1/16 of
 	// IdempotencyMaxBytes is not cached (a repeat of its key runs again).
@@ -80,6 +85,8 @@ func (c *Config) Register(s *config.Set) {
 		"refuse a salt the same access key used within the timestamp window")
 	s.Bool(&c.IdempotentPosts, "rapyd-idempotent-posts", "PAYSANDBOX_RAPYD_IDEMPOTENT_POSTS", "rapyd.idempotentPosts",
 		"replay the first response to a POST with a repeated idempotency header (Rapyd's all-POST option)")
+	s.Bool(&c.IdempotencyKeyOnly, "rapyd-idempotency-key-only", "PAYSANDBOX_RAPYD_IDEMPOTENCY_KEY_ONLY", "rapyd.idempotencyKeyOnly",
+		"with --rapyd-idempotent-posts, compare only the idempotency header as Rapyd documents (a key reused for another path or body replays the first response instead of being refused)")
 	s.Duration(&c.IdempotencyWindow, "rapyd-idempotency-window", "PAYSANDBOX_RAPYD_IDEMPOTENCY_WINDOW", "rapyd.idempotencyWindow",
 		"how long an idempotency key is remembered")
 	s.Int(&c.IdempotencyMaxEntries, "rapyd-idempotency-max-entries", "PAYSANDBOX_RAPYD_IDEMPOTENCY_MAX_ENTRIES", "rapyd.idempotencyMaxEntries",
