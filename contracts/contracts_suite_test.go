@@ -229,6 +229,72 @@ var _ = Describe("ValidateResponse", Label("contracts"), func() {
 	})
 })
 
+// Known-bad responses: whatever validates them, each is rejected and the
+// error names the operation, the place (status, header, JSON pointer) and
+// what is wrong, so a suite's failure message says it without a debugger.
+var _ = Describe("rejecting known-bad responses", Label("contracts"), func() {
+	type bad struct {
+		method, path string
+		status       int
+		header       http.Header
+		body         func() []byte
+		where        string
+		says         []string
+	}
+	// Other violations may accompany where: primaryAddress is oneOf
+	// [ContactObject, null], so the null branch's failure is listed too.
+	others := map[string]bool{"a wrong type deep in an array": true}
+	customer := func(mut func(m map[string]any)) func() []byte {
+		return func() []byte {
+			raw, err := os.ReadFile("../fixtures/rebilly/customer-response.json")
+			Expect(err).NotTo(HaveOccurred())
+			var m map[string]any
+			Expect(json.Unmarshal(raw, &m)).To(Succeed())
+			mut(m)
+			b, _ := json.Marshal(m)
+			return b
+		}
+	}
+	list := func() []byte { return []byte("[]") }
+	for name, b := range map[string]bad{
+		"a status the operation does not declare": {"GET", "/organizations/o/customers/cus_1", 418, jsonHeader(), func() []byte { return nil },
+			"status", []string{"GET /customers/{id}", "418 is not declared", "200"}},
+		"a missing required member": {"GET", "/customers/cus_1", 200, jsonHeader(), customer(func(m map[string]any) {
+			delete(m["defaultPaymentInstrument"].(map[string]any), "paymentInstrumentId")
+		}), "body/defaultPaymentInstrument", []string{"GET /customers/{id}", "missing", "paymentInstrumentId"}},
+		"a member of the wrong type": {"GET", "/customers/cus_1", 200, jsonHeader(), customer(func(m map[string]any) { m["revision"] = "one" }),
+			"body/revision", []string{"GET /customers/{id}", "body/revision", "string", "integer"}},
+		"a wrong type deep in an array": {"GET", "/customers/cus_1", 200, jsonHeader(), customer(func(m map[string]any) {
+			m["primaryAddress"].(map[string]any)["emails"].([]any)[0].(map[string]any)["primary"] = "yes"
+		}), "body/primaryAddress/emails/0/primary", []string{"body/primaryAddress/emails/0/primary", "boolean"}},
+		"a header value that is not of its declared type": {"GET", "/customers", 200, jsonHeader("Pagination-Total", "many"), list,
+			"header Pagination-Total", []string{"GET /customers", "header Pagination-Total", `"many"`, "integer"}},
+		"an undeclared content type": {"GET", "/customers/cus_1", 200, http.Header{"Content-Type": {"text/html"}}, customer(func(map[string]any) {}),
+			"content-type", []string{"GET /customers/{id}", "text/html", "application/json"}},
+		"a path no operation has": {"GET", "/organizations/o/invoices/in_1", 200, jsonHeader(), list,
+			"operation", []string{"no operation GET /organizations/o/invoices/in_1", "rebilly"}},
+		"a method the path does not have": {"PATCH", "/customers/cus_1", 200, jsonHeader(), list,
+			"operation", []string{"no operation PATCH /customers/cus_1"}},
+	} {
+		It("rejects "+name, func() {
+			err := contracts.MustLoad("rebilly").ValidateResponse(b.method, b.path, b.status, b.header, b.body())
+			if others[name] {
+				Expect(violations(err)).To(ContainElement(b.where))
+			} else {
+				Expect(violations(err)).To(Equal([]string{b.where}))
+			}
+			for _, s := range b.says {
+				Expect(err.Error()).To(ContainSubstring(s))
+			}
+		})
+	}
+	It("rejects a missing required member of a Rapyd envelope's 3.0 schema", func() {
+		err := contracts.MustLoad("rapyd").ValidateRequestBody("POST", "/v1/customers", []byte(`{"name":7}`))
+		Expect(violations(err)).To(Equal([]string{"body/name"}))
+		Expect(err.Error()).To(And(ContainSubstring("POST /v1/customers"), ContainSubstring("number"), ContainSubstring("string")))
+	})
+})
+
 var _ = Describe("fixtures", Label("contracts", "fixtures"), func() {
 	type entry struct {
 		Direction          string `json:"direction"`
