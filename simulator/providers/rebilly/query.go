@@ -1,6 +1,7 @@
 package rebilly
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -284,4 +285,19 @@ func parseRawQuery(raw string) url.Values {
 		v.Add(key, value)
 	}
 	return v
+}
+
+// selectFields keeps only the requested top-level members, in order.
+func selectFields(obj []byte, keep map[string]bool) []byte {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(obj, &m) != nil {
+		return obj
+	}
+	for k := range m {
+		if !keep[k] {
+			delete(m, k)
+		}
+	}
+	b, _ := json.Marshal(m)
+	return b
 }

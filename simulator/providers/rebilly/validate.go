@@ -3,7 +3,9 @@ package rebilly
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"net/http"
 	"net/mail"
 	"regexp"
 	"sort"
@@ -11,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/paysandbox/paysandbox/simulator/httpx"
 	"github.com/paysandbox/paysandbox/simulator/jsonx"
 )
 
@@ -73,7 +76,7 @@ func decodeBodySlow(trimmed []byte) (map[string]json.RawMessage, []invalidField)
 		msg := "Malformed JSON."
 		if err != nil {
 			var te *json.UnmarshalTypeError
-			if ok := asTypeError(err, &te); ok {
+			if errors.As(err, &te) {
 				msg = "The body must be a JSON object."
 			}
 		} else {
@@ -90,14 +93,6 @@ func decodeBodySlow(trimmed []byte) (map[string]json.RawMessage, []invalidField)
 		}
 	}
 	return obj, nil
-}
-
-func asTypeError(err error, target **json.UnmarshalTypeError) bool {
-	te, ok := err.(*json.UnmarshalTypeError)
-	if ok {
-		*target = te
-	}
-	return ok
 }
 
 // mayRepeatKeys is duplicateKey's fast pre-check over one valid JSON value,
@@ -512,4 +507,27 @@ func leaf(path string) string {
 // validID checks a client-chosen customer id (path parameter).
 func validID(id string) bool {
 	return id != "" && len(id) <= 50 && reTagLike.MatchString(id)
+}
+
+// readObject reads the request body (within the body limit) and answers a
+// body that is not a valid Customer object with a 422; ok is false then.
+func (p *Provider) readObject(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, bool) {
+	body, err := httpx.ReadBody(w, r, p.deps.MaxBodyBytes)
+	if errors.Is(err, httpx.ErrTooLarge) {
+		validationProblem(w, r, []invalidField{{Field: "body", Message: "The request body exceeds " + strconv.FormatInt(p.deps.MaxBodyBytes, 10) + " bytes."}})
+		return nil, false
+	}
+	if err != nil {
+		validationProblem(w, r, []invalidField{{Field: "body", Message: "The request body could not be read."}})
+		return nil, false
+	}
+	obj, errs := decodeBody(body)
+	if errs == nil {
+		errs = validateCustomer(obj)
+	}
+	if len(errs) > 0 {
+		validationProblem(w, r, errs)
+		return nil, false
+	}
+	return obj, true
 }

@@ -13,27 +13,6 @@ import (
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
 
-func (p *Provider) readObject(w http.ResponseWriter, r *http.Request) (map[string]json.RawMessage, bool) {
-	body, err := httpx.ReadBody(w, r, p.deps.MaxBodyBytes)
-	if errors.Is(err, httpx.ErrTooLarge) {
-		validationProblem(w, r, []invalidField{{Field: "body", Message: "The request body exceeds " + strconv.FormatInt(p.deps.MaxBodyBytes, 10) + " bytes."}})
-		return nil, false
-	}
-	if err != nil {
-		validationProblem(w, r, []invalidField{{Field: "body", Message: "The request body could not be read."}})
-		return nil, false
-	}
-	obj, errs := decodeBody(body)
-	if errs == nil {
-		errs = validateCustomer(obj)
-	}
-	if len(errs) > 0 {
-		validationProblem(w, r, errs)
-		return nil, false
-	}
-	return obj, true
-}
-
 // base is the absolute URL prefix the request used (for Location and _links).
 func base(r *http.Request, c caller) string {
 	return "http://" + r.Host + c.prefix
@@ -55,11 +34,6 @@ func (p *Provider) writeCustomer(w http.ResponseWriter, r *http.Request, c calle
 		w.Header().Set("Location", base(r, c)+"/customers/"+rec.ID)
 	}
 	httpx.WriteJSON(w, status, body)
-}
-
-func (p *Provider) storeError(w http.ResponseWriter, r *http.Request, err error) {
-	p.deps.Logger.Error("rebilly store error", "error", err, "path", r.URL.Path)
-	p.PanicError(w, r, http.StatusInternalServerError)
 }
 
 // createCustomer: POST /customers → 201 with a server id.
@@ -177,21 +151,6 @@ func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request, c calle
 	h.Set("Pagination-Offset", strconv.Itoa(lq.offset))
 	body, _ := json.Marshal(items)
 	httpx.WriteJSON(w, http.StatusOK, body)
-}
-
-// selectFields keeps only the requested top-level members, in order.
-func selectFields(obj []byte, keep map[string]bool) []byte {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(obj, &m) != nil {
-		return obj
-	}
-	for k := range m {
-		if !keep[k] {
-			delete(m, k)
-		}
-	}
-	b, _ := json.Marshal(m)
-	return b
 }
 
 // deleteCustomer: DELETE /customers/{id}?targetCustomerId=T merges the

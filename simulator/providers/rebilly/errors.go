@@ -42,3 +42,8 @@ func validationProblem(w http.ResponseWriter, r *http.Request, fields []invalidF
 func notFound(w http.ResponseWriter, r *http.Request, what string) {
 	writeProblem(w, r, problem{Status: http.StatusNotFound, Title: "Not Found", Detail: what + " not found."})
 }
+
+func (p *Provider) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	p.deps.Logger.Error("rebilly store error", "error", err, "path", r.URL.Path)
+	p.PanicError(w, r, http.StatusInternalServerError)
+}
