@@ -1,7 +1,6 @@
 package payabli
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -9,18 +8,22 @@ import (
 	"github.com/paysandbox/paysandbox/simulator/provider"
 )
 
-// tokenInfo is a configured token: its tenant and the entries it may use
-// (nil = any entry).
-type tokenInfo struct {
+// caller is an authenticated request's scope, handed to every handler: the
+// token's store tenant and the paypoint entries it may use (nil = any
+// entry). A configured token's caller is built once, at start.
+type caller struct {
 	tenant  string
 	entries map[string]bool
 }
 
-func parseTokens(list []string) (map[string]*tokenInfo, error) {
+// handler is a route's handler, called with the authenticated caller.
+type handler func(w http.ResponseWriter, r *http.Request, c caller)
+
+func parseTokens(list []string) (map[string]caller, error) {
 	if len(list) == 0 {
 		return nil, nil
 	}
-	out := map[string]*tokenInfo{}
+	out := map[string]caller{}
 	for _, item := range list {
 		item = strings.TrimSpace(item)
 		if item == "" {
@@ -31,7 +34,7 @@ func parseTokens(list []string) (map[string]*tokenInfo, error) {
 		if tok == "" {
 			return nil, fmt.Errorf("payabli.tokens: empty token in %q", "…")
 		}
-		ti := &tokenInfo{tenant: provider.SecretTenant("pt_", tok)}
+		ti := caller{tenant: provider.SecretTenant("pt_", tok)}
 		if hasEntries {
 			ti.entries = map[string]bool{}
 			for _, e := range strings.Split(ents, "|") {
@@ -51,12 +54,8 @@ func parseTokens(list []string) (map[string]*tokenInfo, error) {
 	return out, nil
 }
 
-// allows reports whether the token may use entry.
-func (t *tokenInfo) allows(entry string) bool { return t.entries == nil || t.entries[entry] }
-
-type ctxKey struct{}
-
-func tokenFrom(ctx context.Context) *tokenInfo { return ctx.Value(ctxKey{}).(*tokenInfo) }
+// allows reports whether the caller's token may use entry.
+func (c caller) allows(entry string) bool { return c.entries == nil || c.entries[entry] }
 
 // credential reads requestToken, or an OAuth Bearer access token.
 func credential(r *http.Request) string {
@@ -69,24 +68,27 @@ func credential(r *http.Request) string {
 	return ""
 }
 
-func (p *Provider) auth(next http.HandlerFunc) http.HandlerFunc {
+// auth resolves the credential to the caller and calls next with it. Open
+// mode (no tokens configured): any non-empty token, each its own tenant.
+func (p *Provider) auth(next handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		tok := credential(r)
-		var ti *tokenInfo
+		var c caller
+		ok := false
 		switch {
 		case tok == "":
 		case p.tokens == nil:
-			ti = &tokenInfo{tenant: provider.SecretTenant("pt_", tok)}
+			c, ok = caller{tenant: provider.SecretTenant("pt_", tok)}, true
 		default:
-			ti = p.tokens[tok]
+			c, ok = p.tokens[tok]
 		}
-		if ti == nil {
+		if !ok {
 			writeError(w, http.StatusUnauthorized, "Unauthorized",
 				"The requestToken header is missing, invalid, or expired.",
 				"Send a valid API token in the requestToken header (or a valid OAuth2 Bearer token).")
 			return
 		}
-		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, ti)))
+		next(w, r, c)
 	}
 }
 

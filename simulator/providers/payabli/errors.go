@@ -52,25 +52,11 @@ func declined(w http.ResponseWriter, e *apiError) {
 	writeErrorCode(w, e.status, e.code, "Declined", e.explanation, e.todo)
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, "Internal API Error", "encoding failed", "Retry the request.")
-		return
-	}
-	httpx.WriteJSON(w, status, raw)
+func (p *Provider) internal(w http.ResponseWriter, r *http.Request, err error) {
+	p.deps.Logger.Error("payabli request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	p.PanicError(w, r, http.StatusInternalServerError)
 }
 
-// okEnvelope is PayabliApiResponse00Responsedatanonobject as in the fixtures.
-type okEnvelope struct {
-	ResponseCode   int    `json:"responseCode"`
-	IsSuccess      bool   `json:"isSuccess"`
-	PageIdentifier string `json:"pageIdentifier"`
-	RoomID         int    `json:"roomId"`
-	ResponseData   string `json:"responseData"`
-	ResponseText   string `json:"responseText"`
-}
-
-func success() okEnvelope {
-	return okEnvelope{ResponseCode: 1, IsSuccess: true, PageIdentifier: "null", ResponseData: " ", ResponseText: "Success"}
+func (p *Provider) notFound(w http.ResponseWriter, id string) {
+	writeError(w, p.cfg.NotFoundStatus, "Declined", "Customer "+id+" not found.", "Check the customerId; it may have been deleted or belong to another paypoint.")
 }

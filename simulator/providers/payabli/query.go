@@ -3,14 +3,11 @@ package payabli
 import (
 	"fmt"
 	"math"
-	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/gorilla/mux"
 
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
@@ -247,20 +244,6 @@ var sortPaths = map[string]string{"createdDate": "created_time", "created": "cre
 	"lastUpdated": "updated_time", "customernumber": "ext_key", "firstname": "first_name", "lastname": "last_name",
 	"email": "email", "status": "$.customerStatus"}
 
-type listResponse struct {
-	Records []ListItem   `json:"Records"`
-	Summary listSummaryT `json:"Summary"`
-}
-
-type listSummaryT struct {
-	PageIdentifier string  `json:"pageIdentifier"`
-	PageSize       int     `json:"pageSize"`
-	TotalAmount    float64 `json:"totalAmount"`
-	TotalNetAmount float64 `json:"totalNetAmount"`
-	TotalPages     int     `json:"totalPages"`
-	TotalRecords   int     `json:"totalRecords"`
-}
-
 func intParam(q url.Values, name string, def int) (int, error) {
 	v := strings.TrimSpace(q.Get(name))
 	if v == "" {
@@ -273,53 +256,58 @@ func intParam(q url.Values, name string, def int) (int, error) {
 	return n, nil
 }
 
-func (p *Provider) list(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	tok := tokenFrom(ctx)
-	entry := mux.Vars(r)["entry"]
-	if e := validEntry(entry); e != nil {
-		declined(w, e)
-		return
+func keep(d *Record, nums []numberCond) bool {
+	for _, n := range nums {
+		if !n.match(d.Balance) {
+			return false
+		}
 	}
-	if !tok.allows(entry) {
-		refuseEntry(w, entry)
-		return
-	}
-	q := r.URL.Query()
-	bad := func(err error) {
+	return true
+}
+
+// listQuery is a parsed Query list request: the store query, and what the
+// store does not answer (balance conditions, a balance sort), which the
+// handler applies to the records itself (inGo: then it also pages).
+type listQuery struct {
+	q                        store.Query
+	from, limit              int
+	nums                     []numberCond
+	sortBalance, balanceDesc bool
+	inGo                     bool
+}
+
+// parseListQuery reads the list parameters of entry's customers of tenant;
+// a bad one is a 400 with code 3003.
+func parseListQuery(q url.Values, tenant, entry string) (listQuery, *apiError) {
+	bad := func(err error) *apiError {
 		e := badRequest(err.Error()+".", "Correct the query parameters and send the request again.")
 		e.code = 3003
-		declined(w, e)
+		return e
 	}
 	from, err := intParam(q, "fromRecord", 0)
 	if err != nil {
-		bad(err)
-		return
+		return listQuery{}, bad(err)
 	}
 	if from < 0 {
 		from = 0
 	}
 	limit, err := intParam(q, "limitRecord", 20)
 	if err != nil {
-		bad(err)
-		return
+		return listQuery{}, bad(err)
 	}
 	if f := q.Get("exportFormat"); f != "" {
-		bad(fmt.Errorf("exportFormat %q is not supported by the simulator", f))
-		return
+		return listQuery{}, bad(fmt.Errorf("exportFormat %q is not supported by the simulator", f))
 	}
 	conds, err := ParseFilters(q)
 	if err != nil {
-		bad(err)
-		return
+		return listQuery{}, bad(err)
 	}
 	where, nums, err := buildWhere(conds)
 	if err != nil {
-		bad(err)
-		return
+		return listQuery{}, bad(err)
 	}
 	where = append(where, store.Any{{Field: "$.PaypointEntryname", Op: store.OpEq, Values: []any{entry}}})
-	sq := store.Query{Tenant: tok.tenant, Where: where, Sort: []store.Sort{{Field: "seq", Desc: true}}}
+	sq := store.Query{Tenant: tenant, Where: where, Sort: []store.Sort{{Field: "seq", Desc: true}}}
 	sortBalance, balanceDesc := false, false
 	if f, desc, ok := ParseSort(q.Get("sortBy")); ok {
 		if f == "balance" {
@@ -337,57 +325,5 @@ func (p *Provider) list(w http.ResponseWriter, r *http.Request) {
 		}
 		sq.Offset = from
 	}
-	page, err := p.deps.Store.List(ctx, store.TablePayabli, sq)
-	if err != nil {
-		p.internal(w, r, err)
-		return
-	}
-	docs := make([]*Record, 0, len(page.Records))
-	for i := range page.Records {
-		doc, err := decode(&page.Records[i])
-		if err != nil {
-			p.internal(w, r, err)
-			return
-		}
-		if keep(doc, nums) {
-			docs = append(docs, doc)
-		}
-	}
-	total := page.Total
-	if inGo {
-		total = len(docs)
-		if sortBalance {
-			sort.SliceStable(docs, func(i, j int) bool {
-				if balanceDesc {
-					return docs[i].Balance > docs[j].Balance
-				}
-				return docs[i].Balance < docs[j].Balance
-			})
-		}
-		docs = docs[min(from, len(docs)):]
-		if limit > 0 && len(docs) > limit {
-			docs = docs[:limit]
-		}
-	}
-	resp := listResponse{Records: make([]ListItem, len(docs)), Summary: listSummaryT{PageIdentifier: "null", TotalRecords: total}}
-	for i, d := range docs {
-		resp.Records[i] = d.listItem()
-	}
-	resp.Summary.PageSize = limit
-	if limit <= 0 {
-		resp.Summary.PageSize = total
-	}
-	if resp.Summary.PageSize > 0 {
-		resp.Summary.TotalPages = (total + resp.Summary.PageSize - 1) / resp.Summary.PageSize
-	}
-	writeJSON(w, http.StatusOK, resp)
-}
-
-func keep(d *Record, nums []numberCond) bool {
-	for _, n := range nums {
-		if !n.match(d.Balance) {
-			return false
-		}
-	}
-	return true
+	return listQuery{q: sq, from: from, limit: limit, nums: nums, sortBalance: sortBalance, balanceDesc: balanceDesc, inGo: inGo}, nil
 }

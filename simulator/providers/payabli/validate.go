@@ -6,10 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"mime"
+	"net/http"
 	"net/mail"
 	"strings"
 	"unicode/utf8"
 
+	"github.com/paysandbox/paysandbox/simulator/httpx"
 	"github.com/paysandbox/paysandbox/simulator/jsonx"
 )
 
@@ -272,4 +275,41 @@ func normalizePhone(s string) string {
 		return "+" + string(digits)
 	}
 	return s
+}
+
+const maxEntryLen = 50
+
+// readCustomerData checks the content type, reads and parses the body.
+func (p *Provider) readCustomerData(w http.ResponseWriter, r *http.Request) (*CustomerData, *apiError) {
+	d, _, aerr := p.readCustomerBody(w, r)
+	return d, aerr
+}
+
+// readCustomerBody is readCustomerData that also returns the raw body.
+func (p *Provider) readCustomerBody(w http.ResponseWriter, r *http.Request) (*CustomerData, []byte, *apiError) {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		mt, _, err := mime.ParseMediaType(ct)
+		if err != nil || !(mt == "application/json" || mt == "text/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")) {
+			return nil, nil, &apiError{status: http.StatusBadRequest,
+				explanation: fmt.Sprintf("Unsupported Content-Type %q.", ct), todo: "Send the body as application/json."}
+		}
+	}
+	body, err := httpx.ReadBody(w, r, p.deps.MaxBodyBytes)
+	if errors.Is(err, httpx.ErrTooLarge) {
+		return nil, nil, badRequest(fmt.Sprintf("The request body exceeds %d bytes.", p.deps.MaxBodyBytes), "Send a smaller request body.")
+	}
+	if err != nil {
+		return nil, nil, badRequest("The request body could not be read.", "Send the request again.")
+	}
+	d, aerr := parseCustomerData(body)
+	return d, body, aerr
+}
+
+func validEntry(entry string) *apiError {
+	if entry == "" || len(entry) > maxEntryLen {
+		e := badRequest("Invalid entrypoint name.", "Use the paypoint entrypoint name (at most 50 characters).")
+		e.code = 3001
+		return e
+	}
+	return nil
 }

@@ -1,7 +1,16 @@
 package payabli
 
 import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/paysandbox/paysandbox/simulator/httpx"
+	"github.com/paysandbox/paysandbox/simulator/jsonx"
+	"github.com/paysandbox/paysandbox/simulator/store"
 )
 
 // TimeLayout renders Created / LastUpdated as in the official examples.
@@ -132,4 +141,112 @@ func newRecord(entry string, now time.Time, in *CustomerData) *Record {
 	}
 	in.apply(r)
 	return r
+}
+
+// createResponse is PayabliApiResponseCustomerQuery.
+type createResponse struct {
+	IsSuccess    bool    `json:"isSuccess"`
+	ResponseData *Record `json:"responseData"`
+	ResponseText string  `json:"responseText"`
+}
+
+// columns returns cur with doc encoded and the lookup columns copied.
+func columns(cur *store.Record, doc *Record, now time.Time) (store.Record, bool, error) {
+	raw, err := json.Marshal(doc)
+	if err != nil {
+		return store.Record{}, false, err
+	}
+	next := *cur
+	next.Doc = raw
+	next.Email = strings.ToLower(deref(doc.Email))
+	next.FirstName = deref(doc.Firstname)
+	next.LastName = deref(doc.Lastname)
+	next.ExtKey = deref(doc.CustomerNumber)
+	next.Updated = now
+	return next, true, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// docString reads one string member of a stored document (valid JSON: the
+// store checks every write) without decoding the rest: ok is false — decode
+// the document instead — unless the document's only member matching name
+// (encoding/json matches member names case-insensitively) is exactly name
+// and holds a string.
+func docString(doc []byte, name string) (s string, ok bool) {
+	found, exact := 0, false
+	if !jsonx.Object(doc, func(k, v []byte) bool {
+		key := jsonx.KeyBytes(k)
+		if !strings.EqualFold(string(key), name) {
+			return true
+		}
+		found++
+		if exact = string(key) == name && jsonx.Kind(v) == '"'; exact {
+			s = jsonx.Unquote(v)
+		}
+		return true
+	}) {
+		return "", false
+	}
+	if found != 1 || !exact {
+		return "", false
+	}
+	return s, true
+}
+
+// decode reads a stored document; customerId always comes from the row id
+// (the store's Seq), so the doc never needs a second write after Insert.
+func decode(rec *store.Record) (*Record, error) {
+	var doc Record
+	if err := json.Unmarshal(rec.Doc, &doc); err != nil {
+		return nil, fmt.Errorf("payabli: stored doc %s: %w", rec.ID, err)
+	}
+	id, err := strconv.ParseInt(rec.ID, 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("payabli: stored id %q: %w", rec.ID, err)
+	}
+	doc.CustomerID = id
+	return &doc, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "Internal API Error", "encoding failed", "Retry the request.")
+		return
+	}
+	httpx.WriteJSON(w, status, raw)
+}
+
+// okEnvelope is PayabliApiResponse00Responsedatanonobject as in the fixtures.
+type okEnvelope struct {
+	ResponseCode   int    `json:"responseCode"`
+	IsSuccess      bool   `json:"isSuccess"`
+	PageIdentifier string `json:"pageIdentifier"`
+	RoomID         int    `json:"roomId"`
+	ResponseData   string `json:"responseData"`
+	ResponseText   string `json:"responseText"`
+}
+
+func success() okEnvelope {
+	return okEnvelope{ResponseCode: 1, IsSuccess: true, PageIdentifier: "null", ResponseData: " ", ResponseText: "Success"}
+}
+
+type listResponse struct {
+	Records []ListItem   `json:"Records"`
+	Summary listSummaryT `json:"Summary"`
+}
+
+type listSummaryT struct {
+	PageIdentifier string  `json:"pageIdentifier"`
+	PageSize       int     `json:"pageSize"`
+	TotalAmount    float64 `json:"totalAmount"`
+	TotalNetAmount float64 `json:"totalNetAmount"`
+	TotalPages     int     `json:"totalPages"`
+	TotalRecords   int     `json:"totalRecords"`
 }

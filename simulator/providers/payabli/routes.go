@@ -1,79 +1,37 @@
 // Package payabli simulates Payabli's customer API: create with identifier
 // matching, get, partial update, delete and the Query list, behind the
-// requestToken header. Routes live here; auth, the request/record model,
-// validation, list queries, idempotency and error bodies have their own files.
+// requestToken header.
+//
+// Its files have the roles every provider package's have (docs/ARCHITECTURE.md,
+// "A provider package"): config.go the settings, routes.go the Provider and
+// its route table, auth.go the credential → caller, validate.go the request
+// rules, codec.go the stored document and response bodies, errors.go the
+// error bodies, customers.go the customer handlers, query.go the list
+// parameters, seed.go seeding. Payabli's own: match.go (identifier matching),
+// idempotency.go (idempotencyKey).
 package payabli
 
 import (
 	"fmt"
-	"hash/fnv"
 	"net/http"
 	"strings"
 	"sync"
 
 	"github.com/gorilla/mux"
 
-	"github.com/paysandbox/paysandbox/simulator/config"
 	"github.com/paysandbox/paysandbox/simulator/provider"
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
-
-// Name is the provider name.
-const Name = "payabli"
-
-// Duplicate-create behaviours with default flags (a known unknown).
-const (
-	DuplicateExisting = "existing" // 200 with the matched record (default)
-	DuplicateDecline  = "decline"  // 400 Declined
-)
-
-// Config holds Payabli's settings.
-type Config struct {
-	// Tokens: "token" or "token=entry1|entry2". Empty = open mode.
-	Tokens []string
-	// Identifiers are the configured identifier groups ("firstname+lastname",
-	// "email", ...), used when a request sends no identifierFields.
-	Identifiers []string
-	// Duplicate is DuplicateExisting or DuplicateDecline.
-	Duplicate string
-	// NotFoundStatus is the HTTP status for an unknown customerId (400 or 404).
-	NotFoundStatus int
-	// IdempotencyMaxEntries bounds the idempotencyKeys remembered (the
-	// oldest is forgotten first).
-	IdempotencyMaxEntries int
-}
-
-// DefaultConfig returns the embedded defaults.
-func DefaultConfig() Config {
-	return Config{Identifiers: []string{"email", "firstname+lastname"}, Duplicate: DuplicateExisting, NotFoundStatus: http.StatusBadRequest,
-		IdempotencyMaxEntries: DefaultIdempotencyMaxEntries}
-}
-
-// Register binds the settings to flags, env and file keys.
-func (c *Config) Register(s *config.Set) {
-	s.List(&c.Tokens, "payabli-tokens", "PAYSANDBOX_PAYABLI_TOKENS", "payabli.tokens",
-		"comma list of `token` or `token=entry1|entry2`; empty = open mode (any non-empty token, each its own organization)")
-	s.List(&c.Identifiers, "payabli-identifiers", "PAYSANDBOX_PAYABLI_IDENTIFIERS", "payabli.identifiers",
-		"configured customer identifier groups (a+b = both fields), used when a create sends no identifierFields")
-	s.String(&c.Duplicate, "payabli-duplicate", "PAYSANDBOX_PAYABLI_DUPLICATE", "payabli.duplicate",
-		"create matching an existing customer with default flags: existing (200 + existing record) or decline (400)")
-	s.Int(&c.NotFoundStatus, "payabli-not-found-status", "PAYSANDBOX_PAYABLI_NOT_FOUND_STATUS", "payabli.notFoundStatus",
-		"HTTP status for an unknown customerId: 400 or 404")
-	s.Int(&c.IdempotencyMaxEntries, "payabli-idempotency-max-entries", "PAYSANDBOX_PAYABLI_IDEMPOTENCY_MAX_ENTRIES", "payabli.idempotencyMaxEntries",
-		"idempotencyKeys remembered at most (each for 2 minutes); the oldest is forgotten first")
-}
-
-const stripes = 64
 
 // Provider is the Payabli simulator.
 type Provider struct {
 	deps        provider.Deps
 	cfg         Config
-	tokens      map[string]*tokenInfo // nil = open mode
+	tokens      map[string]caller // nil = open mode
 	identifiers [][]string
 	createMu    [stripes]sync.Mutex
 	idem        *idempotency
-	handler     http.Handler
+	router      *mux.Router
 }
 
 // New builds the provider.
@@ -113,7 +71,7 @@ func New(cfg Config, deps provider.Deps) (*Provider, error) {
 			p.identifiers = append(p.identifiers, group)
 		}
 	}
-	p.handler = p.routes()
+	p.router = p.routes()
 	return p, nil
 }
 
@@ -128,14 +86,17 @@ func (p *Provider) Reset(tenant string) { p.idem.reset(tenant) }
 func (p *Provider) Table() string { return store.TablePayabli }
 
 // Handler implements provider.Provider.
-func (p *Provider) Handler() http.Handler { return p.handler }
+func (p *Provider) Handler() http.Handler { return p.router }
+
+// Router exposes the mux router (route templates for metrics).
+func (p *Provider) Router() *mux.Router { return p.router }
 
 // PanicError implements provider.Provider.
 func (p *Provider) PanicError(w http.ResponseWriter, r *http.Request, status int) {
 	writeError(w, status, "Internal API Error", "The simulator failed to process the request.", "Retry the request; report the problem if it persists.")
 }
 
-func (p *Provider) routes() http.Handler {
+func (p *Provider) routes() *mux.Router {
 	r := mux.NewRouter()
 	// Route the path as sent: no 301 to a "cleaned" path (a provider
 	// answers dot segments and double slashes with its own error).
@@ -156,14 +117,4 @@ func (p *Provider) routes() http.Handler {
 		writeError(w, http.StatusMethodNotAllowed, "Method Not Allowed", "Method "+r.Method+" is not supported on "+r.URL.Path+".", "Use the documented method for this endpoint.")
 	})
 	return r
-}
-
-// lockTenant serialises identifier matching + creation (and deletes) per
-// tenant.
-func (p *Provider) lockTenant(tenant string) func() {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(tenant))
-	m := &p.createMu[h.Sum32()%stripes]
-	m.Lock()
-	return m.Unlock
 }
