@@ -144,6 +144,22 @@ func BenchmarkPointOps(b *testing.B) {
 				}
 			})
 		}
+		if n <= 10_000 {
+			// A filtered page with text values: an IN list, a folded
+			// contains on a JSON path, and the search (nine values bound).
+			b.Run(fmt.Sprintf("ListFilteredText/rows=%d", n), func(b *testing.B) {
+				q := store.Query{Tenant: "t", Where: []store.Any{
+					{{Field: "email", Op: store.OpIn, Values: []any{"user1@example.com", "user2@example.com", "user3@example.com", "nobody@example.com"}}},
+					{{Field: "$.primaryAddress.firstName", Op: store.OpContains, Values: []any{"IRS"}, Fold: true}}},
+					Search: "example", SearchFields: []string{"email", "last_name"}, Sort: []store.Sort{{Field: "created_time", Desc: true}}, Limit: 20}
+				for i := 0; i < b.N; i++ {
+					p, err := s.List(ctx, store.TableRebilly, q)
+					if err != nil || len(p.Records) != 3 || p.Total != 3 {
+						b.Fatal(err, len(p.Records))
+					}
+				}
+			})
+		}
 		for _, off := range []int{0, n / 2} {
 			b.Run(fmt.Sprintf("ListPage/rows=%d/offset=%d", n, off), func(b *testing.B) {
 				q := store.Query{Tenant: "t", Sort: []store.Sort{{Field: "created_time"}}, Limit: 20, Offset: off}

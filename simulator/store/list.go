@@ -3,15 +3,24 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dolthub/go-mysql-server/sql"
+	"github.com/dolthub/vitess/go/vt/sqlparser"
 )
 
 // List answers a Query with one SELECT (and one COUNT) through the SQL
-// engine. Values are rendered as escaped literals; field names come only
-// from a fixed column list or a validated JSON path.
+// engine. No value of the query — the tenant, a filter's or the search's
+// values, a JSON path — is ever part of the statement's text: each is a bind
+// variable (:v1, :v2, …) that the engine substitutes as a literal when it
+// builds the plan (sqle.Engine.QueryWithBindings). The text holds only
+// column names from the fixed list below, operators, and the placeholders;
+// a JSON path must still match reJSONPath, so that the store can see its
+// steps (jsonExpr guards every level).
 
 var reJSONPath = regexp.MustCompile(`^\$(\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\])+$`)
 
@@ -28,8 +37,27 @@ var listColumns = map[string]colKind{
 	"created_time": kTime, "updated_time": kTime, "revision": kInt,
 }
 
-// fieldExpr returns the SQL expression of a field and its kind.
-func fieldExpr(field string) (string, colKind, error) {
+// binds collects one statement's bind variables.
+type binds map[string]sqlparser.Expr
+
+// add binds e to the next placeholder and returns the placeholder's text.
+func (b binds) add(e sqlparser.Expr) string {
+	name := "v" + strconv.Itoa(len(b)+1)
+	b[name] = e
+	return ":" + name
+}
+
+func (b binds) str(s string) string { return b.add(sqlparser.NewStrVal([]byte(s))) }
+func (b binds) num(n int64) string  { return b.add(sqlparser.NewIntVal(strconv.AppendInt(nil, n, 10))) }
+
+// datetime binds t as the DATETIME(6) text the columns compare with.
+func (b binds) datetime(t time.Time) string {
+	return b.str(t.UTC().Format("2006-01-02 15:04:05.000000"))
+}
+
+// fieldExpr returns the SQL expression of a field and its kind; a JSON
+// path's steps are bound in b.
+func fieldExpr(field string, b binds) (string, colKind, error) {
 	if k, ok := listColumns[field]; ok {
 		return "`" + field + "`", k, nil
 	}
@@ -37,7 +65,7 @@ func fieldExpr(field string) (string, colKind, error) {
 		if !reJSONPath.MatchString(field) {
 			return "", 0, badQuery("invalid JSON path %q", field)
 		}
-		return jsonExpr(field), kText, nil
+		return jsonExpr(field, b), kText, nil
 	}
 	return "", 0, badQuery("unknown field %q", field)
 }
@@ -47,10 +75,11 @@ var reJSONStep = regexp.MustCompile(`\.[A-Za-z_][A-Za-z0-9_]*|\[[0-9]+\]`)
 // jsonExpr extracts a validated path as text. Each intermediate level is
 // guarded with CASE WHEN JSON_TYPE(...) so that a JSON null (or scalar) on the
 // way gives SQL NULL, as MySQL does, instead of go-mysql-server's "get
-// attribute from null object" error. Portable to MySQL/MariaDB.
-func jsonExpr(path string) string {
+// attribute from null object" error. Portable to MySQL/MariaDB. The path and
+// its prefixes are bind variables.
+func jsonExpr(path string, b binds) string {
 	steps := reJSONStep.FindAllString(path, -1)
-	expr := "JSON_UNQUOTE(JSON_EXTRACT(`doc`, '" + path + "'))"
+	expr := "JSON_UNQUOTE(JSON_EXTRACT(`doc`, " + b.str(path) + "))"
 	prefix := "$"
 	prefixes := make([]string, 0, len(steps))
 	for _, st := range steps[:len(steps)-1] {
@@ -58,46 +87,20 @@ func jsonExpr(path string) string {
 		prefixes = append(prefixes, prefix)
 	}
 	for i := len(prefixes) - 1; i >= 0; i-- {
-		expr = "CASE WHEN JSON_TYPE(JSON_EXTRACT(`doc`, '" + prefixes[i] + "')) IN ('OBJECT', 'ARRAY') THEN " + expr + " END"
+		expr = "CASE WHEN JSON_TYPE(JSON_EXTRACT(`doc`, " + b.str(prefixes[i]) + ")) IN ('OBJECT', 'ARRAY') THEN " + expr + " END"
 	}
 	return expr
 }
 
-// quote renders a string literal safe in MySQL's default sql_mode.
-func quote(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte('\'')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\'':
-			b.WriteString(`\'`)
-		case '\\':
-			b.WriteString(`\\`)
-		case 0:
-			b.WriteString(`\0`)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case 26:
-			b.WriteString(`\Z`)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	b.WriteByte('\'')
-	return b.String()
-}
-
-func literal(v any, kind colKind) (string, error) {
+// bindValue binds one comparison value of a column of kind kind.
+func bindValue(v any, kind colKind, b binds) (string, error) {
 	switch kind {
 	case kInt:
 		switch n := v.(type) {
 		case int64:
-			return strconv.FormatInt(n, 10), nil
+			return b.num(n), nil
 		case int:
-			return strconv.Itoa(n), nil
+			return b.num(int64(n)), nil
 		}
 		return "", badQuery("want an integer, got %T", v)
 	case kTime:
@@ -105,22 +108,25 @@ func literal(v any, kind colKind) (string, error) {
 		if !ok {
 			return "", badQuery("want a time, got %T", v)
 		}
-		return quote(t.UTC().Format("2006-01-02 15:04:05.000000")), nil
+		return b.datetime(t), nil
 	}
 	s, ok := v.(string)
 	if !ok {
 		return "", badQuery("want a string, got %T", v)
 	}
-	return quote(s), nil
+	return b.str(s), nil
 }
 
-func likeLiteral(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return quote("%" + r.Replace(s) + "%")
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// likePattern is the LIKE pattern matching s anywhere, its metacharacters
+// (and the escape character) escaped.
+func likePattern(s string) string {
+	return "%" + likeEscaper.Replace(s) + "%"
 }
 
-func condition(f Filter) (string, error) {
-	expr, kind, err := fieldExpr(f.Field)
+func condition(f Filter, b binds) (string, error) {
+	expr, kind, err := fieldExpr(f.Field, b)
 	if err != nil {
 		return "", err
 	}
@@ -128,7 +134,7 @@ func condition(f Filter) (string, error) {
 	if fold {
 		expr = "LOWER(" + expr + ")"
 	}
-	lits := make([]string, 0, len(f.Values))
+	args := make([]string, 0, len(f.Values))
 	for _, v := range f.Values {
 		if fold {
 			if s, ok := v.(string); ok {
@@ -140,55 +146,55 @@ func condition(f Filter) (string, error) {
 			if !ok {
 				return "", badQuery("%s wants a string", f.Op)
 			}
-			lits = append(lits, likeLiteral(s))
+			args = append(args, b.str(likePattern(s)))
 			continue
 		}
-		l, err := literal(v, kind)
+		a, err := bindValue(v, kind, b)
 		if err != nil {
 			return "", fmt.Errorf("%s: %w", f.Field, err)
 		}
-		lits = append(lits, l)
+		args = append(args, a)
 	}
 	one := func() (string, error) {
-		if len(lits) != 1 {
+		if len(args) != 1 {
 			return "", badQuery("%s on %s wants exactly one value", f.Op, f.Field)
 		}
-		return lits[0], nil
+		return args[0], nil
 	}
 	// NULL (a missing JSON member) matches only the negative operators.
 	orNull := func(c string) string { return "(" + c + " OR " + expr + " IS NULL)" }
 	switch f.Op {
 	case OpEq, OpNe, OpGt, OpGe, OpLt, OpLe:
-		l, err := one()
+		a, err := one()
 		if err != nil {
 			return "", err
 		}
 		op := map[Op]string{OpEq: "=", OpNe: "<>", OpGt: ">", OpGe: ">=", OpLt: "<", OpLe: "<="}[f.Op]
-		c := expr + " " + op + " " + l
+		c := expr + " " + op + " " + a
 		if f.Op == OpNe {
 			return orNull(c), nil
 		}
 		return c, nil
 	case OpContains:
-		l, err := one()
+		a, err := one()
 		if err != nil {
 			return "", err
 		}
-		return expr + " LIKE " + l, nil
+		return expr + " LIKE " + a, nil
 	case OpNotContains:
-		l, err := one()
+		a, err := one()
 		if err != nil {
 			return "", err
 		}
-		return orNull(expr + " NOT LIKE " + l), nil
+		return orNull(expr + " NOT LIKE " + a), nil
 	case OpIn, OpNotIn:
-		if len(lits) == 0 {
+		if len(args) == 0 {
 			if f.Op == OpIn {
 				return "FALSE", nil
 			}
 			return "TRUE", nil
 		}
-		list := "(" + strings.Join(lits, ", ") + ")"
+		list := "(" + strings.Join(args, ", ") + ")"
 		if f.Op == OpIn {
 			return expr + " IN " + list, nil
 		}
@@ -197,16 +203,17 @@ func condition(f Filter) (string, error) {
 	return "", badQuery("unknown operator %q", f.Op)
 }
 
-// buildWhere renders the tenant condition, filters and search.
-func buildWhere(q Query) (string, error) {
-	parts := []string{"`tenant` = " + quote(q.Tenant)}
+// buildWhere renders the tenant condition, filters and search, their values
+// bound in b.
+func buildWhere(q Query, b binds) (string, error) {
+	parts := []string{"`tenant` = " + b.str(q.Tenant)}
 	for _, anyOf := range q.Where {
 		if len(anyOf) == 0 {
 			continue
 		}
 		alts := make([]string, 0, len(anyOf))
 		for _, f := range anyOf {
-			c, err := condition(f)
+			c, err := condition(f, b)
 			if err != nil {
 				return "", err
 			}
@@ -216,16 +223,54 @@ func buildWhere(q Query) (string, error) {
 	}
 	if q.Search != "" && len(q.SearchFields) > 0 {
 		alts := make([]string, 0, len(q.SearchFields))
+		pattern := ""
 		for _, f := range q.SearchFields {
-			expr, _, err := fieldExpr(f)
+			expr, _, err := fieldExpr(f, b)
 			if err != nil {
 				return "", err
 			}
-			alts = append(alts, "LOWER("+expr+") LIKE "+likeLiteral(strings.ToLower(q.Search)))
+			if pattern == "" {
+				pattern = b.str(likePattern(strings.ToLower(q.Search)))
+			}
+			alts = append(alts, "LOWER("+expr+") LIKE "+pattern)
 		}
 		parts = append(parts, "("+strings.Join(alts, " OR ")+")")
 	}
 	return strings.Join(parts, " AND "), nil
+}
+
+// listStatements builds a List's COUNT and SELECT with their bind
+// variables (the COUNT's are the SELECT's without the ORDER BY's).
+func listStatements(tableName string, q Query) (count string, countBinds binds, stmt string, stmtBinds binds, err error) {
+	b := binds{}
+	where, err := buildWhere(q, b)
+	if err != nil {
+		return "", nil, "", nil, err
+	}
+	from := " FROM `" + tableName + "` WHERE " + where
+	countBinds = maps.Clone(b)
+	order := make([]string, 0, len(q.Sort)+2)
+	for _, so := range q.Sort {
+		expr, _, err := fieldExpr(so.Field, b)
+		if err != nil {
+			return "", nil, "", nil, err
+		}
+		if so.Desc {
+			expr += " DESC"
+		}
+		order = append(order, expr)
+	}
+	order = append(order, "`id`")
+	stmt = "SELECT " + selectColumns + from + " ORDER BY " + strings.Join(order, ", ")
+	if q.Limit > 0 {
+		stmt += " LIMIT " + strconv.Itoa(q.Limit)
+	} else if q.Offset > 0 {
+		stmt += " LIMIT 4611686018427387904"
+	}
+	if q.Offset > 0 {
+		stmt += " OFFSET " + strconv.Itoa(q.Offset)
+	}
+	return "SELECT COUNT(*)" + from, countBinds, stmt, b, nil
 }
 
 // List implements Repository. The page and its total come from one
@@ -240,35 +285,13 @@ func (s *Store) List(ctx context.Context, tableName string, q Query) (Page, erro
 	if page, ok := s.listIndexed(t, q); ok {
 		return page, nil
 	}
-	where, err := buildWhere(q)
+	count, countBinds, stmt, stmtBinds, err := listStatements(tableName, q)
 	if err != nil {
 		return Page{}, err
 	}
-	from := " FROM `" + tableName + "` WHERE " + where
-	order := make([]string, 0, len(q.Sort)+2)
-	for _, so := range q.Sort {
-		expr, _, err := fieldExpr(so.Field)
-		if err != nil {
-			return Page{}, err
-		}
-		if so.Desc {
-			expr += " DESC"
-		}
-		order = append(order, expr)
-	}
-	order = append(order, "`id`")
-	stmt := "SELECT " + strings.Join(quotedColumns(), ", ") + from + " ORDER BY " + strings.Join(order, ", ")
-	if q.Limit > 0 {
-		stmt += " LIMIT " + strconv.Itoa(q.Limit)
-	} else if q.Offset > 0 {
-		stmt += " LIMIT 4611686018427387904"
-	}
-	if q.Offset > 0 {
-		stmt += " OFFSET " + strconv.Itoa(q.Offset)
-	}
 	for try := 0; ; try++ {
 		sn := &listSnap{t: t, locked: try >= listOptimisticTries}
-		page, err := s.listSQL(withSnap(ctx, sn), sn, "SELECT COUNT(*)"+from, stmt, q)
+		page, err := s.listSQL(withSnap(ctx, sn), sn, count, countBinds, stmt, stmtBinds, q)
 		if err != nil || sn.locked || !sn.changed() {
 			return page, err
 		}
@@ -283,7 +306,7 @@ const listOptimisticTries = 1
 // listSQL runs a List's COUNT and SELECT under the snapshot sn (ctx carries
 // it). When a statement did not read the table through the snapshot, the
 // result is marked unsure (moved) unless the read lock is held throughout.
-func (s *Store) listSQL(ctx context.Context, sn *listSnap, count, stmt string, q Query) (Page, error) {
+func (s *Store) listSQL(ctx context.Context, sn *listSnap, count string, countBinds binds, stmt string, stmtBinds binds, q Query) (Page, error) {
 	if sn.locked {
 		sn.t.mu.RLock()
 		defer sn.t.mu.RUnlock()
@@ -295,7 +318,7 @@ func (s *Store) listSQL(ctx context.Context, sn *listSnap, count, stmt string, q
 			sn.mu.Unlock()
 		}
 	}
-	_, rows, err := s.Query(ctx, count)
+	rows, err := s.queryBound(ctx, count, countBinds)
 	if err != nil {
 		return Page{}, fmt.Errorf("store: count: %w", err)
 	}
@@ -306,7 +329,7 @@ func (s *Store) listSQL(ctx context.Context, sn *listSnap, count, stmt string, q
 		return page, nil
 	}
 	before := sn.readCount()
-	_, rows, err = s.Query(ctx, stmt)
+	rows, err = s.queryBound(ctx, stmt, stmtBinds)
 	if err != nil {
 		return Page{}, fmt.Errorf("store: list: %w", err)
 	}
@@ -322,12 +345,39 @@ func (s *Store) listSQL(ctx context.Context, sn *listSnap, count, stmt string, q
 	return page, nil
 }
 
-func quotedColumns() []string {
+// selectColumns is every column, quoted, in row order.
+var selectColumns = func() string {
 	out := make([]string, len(columnNames))
 	for i, c := range columnNames {
 		out[i] = "`" + c + "`"
 	}
-	return out
+	return strings.Join(out, ", ")
+}()
+
+// queryBound runs one SELECT that the store built itself (List's) with its
+// values as bind variables: the engine substitutes them as literals when it
+// builds the plan, so no value is ever parsed as SQL. The statement is
+// parsed once here and handed to the engine as this session's prepared
+// statement (without it, QueryWithBindings would parse and bind the text a
+// second time); the session is dropped afterwards, so the engine's prepared
+// statement cache does not grow. The statement is a read: no locks are
+// taken beyond each table's read lock while its rows are copied.
+func (s *Store) queryBound(ctx context.Context, query string, b binds) ([]sql.Row, error) {
+	sctx := s.NewContext(ctx)
+	query = sql.RemoveSpaceAndDelimiter(query, ';')
+	parsed, _, err := s.engine.Parser.ParseOneWithOptions(sctx, query, sql.LoadSqlMode(sctx).ParserOptions())
+	if err != nil {
+		return nil, err
+	}
+	cache := s.engine.PreparedDataCache
+	id := sctx.Session.ID()
+	cache.CacheStmt(id, query, parsed)
+	defer cache.DeleteSessionData(id)
+	_, iter, _, err := s.engine.QueryWithBindings(sctx, query, nil, b, nil)
+	if err != nil {
+		return nil, err
+	}
+	return sql.RowIterToRows(sctx, iter)
 }
 
 func toInt(v any) int {

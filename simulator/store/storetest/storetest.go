@@ -396,5 +396,6 @@ func DescribeRepository(name string, newRepo func() store.Repository) bool {
 		})
 
 		atomicitySpecs(func() store.Repository { return repo })
+		valueSpecs(func() store.Repository { return repo })
 	})
 }
