@@ -1,22 +1,17 @@
 // Package rapyd holds the Rapyd customer-API specs and a signing client.
-// The client signs independently of the simulator's verifier (no shared
-// code): both are checked against fixtures/rapyd/signature-vectors.json, so a
-// bug in one cannot hide in the other.
+// The client signs with suites/rapydsign, which shares no code with the
+// simulator's verifier: both are held to fixtures/rapyd/signature-vectors.json,
+// so a bug in one cannot hide in the other.
 package rapyd
 
 import (
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/paysandbox/paysandbox/suites/rapydsign"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
@@ -24,14 +19,7 @@ import (
 type Keys struct{ Access, Secret string }
 
 // DefaultKeys is the simulator's default pair (no keys configured).
-var DefaultKeys = Keys{"rak_test_paysandbox", "rsk_test_paysandbox"}
-
-// signature computes base64(hex(HMAC-SHA256(secret, toSign))).
-func signature(secret, toSign string) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte(toSign))
-	return base64.StdEncoding.EncodeToString([]byte(hex.EncodeToString(m.Sum(nil))))
-}
+var DefaultKeys = Keys{rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey}
 
 // Client sends signed Rapyd requests.
 type Client struct {
@@ -49,20 +37,14 @@ type Signed struct {
 	Header                                   http.Header
 }
 
-func randomSalt() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 // Sign prepares a request: path includes the query exactly as sent.
 func (c Client) Sign(method, path string, body []byte) *Signed {
 	now := time.Now
 	if c.Now != nil {
 		now = c.Now
 	}
-	s := &Signed{Method: method, Path: path, Body: body, Salt: randomSalt(), Timestamp: strconv.FormatInt(now().Unix(), 10), Header: http.Header{}}
-	s.Signature = signature(c.Keys.Secret, strings.ToLower(method)+path+s.Salt+s.Timestamp+c.Keys.Access+c.Keys.Secret+string(body))
+	s := &Signed{Method: method, Path: path, Body: body, Salt: rapydsign.Salt(), Timestamp: strconv.FormatInt(now().Unix(), 10), Header: http.Header{}}
+	s.Signature = rapydsign.Sign(method, path, s.Salt, s.Timestamp, c.Keys.Access, c.Keys.Secret, body)
 	return s
 }
 

@@ -4,6 +4,8 @@
 package rebilly
 
 import (
+	"crypto/sha256"
+	"encoding/base32"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,7 +18,6 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/paysandbox/paysandbox/simulator/providers/rebilly"
 	"github.com/paysandbox/paysandbox/simulator/server"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
@@ -28,6 +29,18 @@ var (
 )
 
 func fixture(name string) []byte { return target.Fixture("rebilly", name) }
+
+// crockford is Crockford's base32 alphabet, most significant bits first.
+var crockford = base32.NewEncoding("0123456789ABCDEFGHJKMNPQRSTVWXYZ").WithPadding(base32.NoPadding)
+
+// defaultOrganization is the organization an unbound key gets on the bare
+// paths, from the documented rule (README "Rebilly", docs/providers/rebilly.md)
+// rather than the simulator's code: "org_" + the first 26 Crockford base32
+// characters of SHA-256(key).
+func defaultOrganization(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return "org_" + crockford.EncodeToString(sum[:])[:26]
+}
 
 // client sends Rebilly requests with one API key.
 type client struct {
@@ -111,7 +124,7 @@ var _ = Describe("Rebilly customers", Label("rebilly"), func() {
 					if prefix != "" {
 						Expect(c["organizationId"]).To(Equal(org))
 					} else {
-						Expect(c["organizationId"]).To(Equal(rebilly.DefaultOrganization(api.key)))
+						Expect(c["organizationId"]).To(Equal(defaultOrganization(api.key)))
 					}
 					got := api.do("GET", p+"/customers/"+id, nil)
 					Expect(got.Status).To(Equal(http.StatusOK))
@@ -119,6 +132,20 @@ var _ = Describe("Rebilly customers", Label("rebilly"), func() {
 				}
 			})
 		}
+
+		It("puts a bare path's customer in the key's default organization, org_ + 26 Crockford base32 characters of SHA-256(key)", func() {
+			// expected value computed outside Go (Python hashlib + base64.b32encode, alphabet mapped to Crockford's)
+			const key, want = "rebilly-org-rule-key", "org_XWBC6M2V74VXZEDJ58S7C6TG7X"
+			Expect(defaultOrganization(key)).To(Equal(want))
+			c := client{t: t, key: key}
+			r := c.do("POST", "/customers", `{}`)
+			Expect(r.Status).To(Equal(http.StatusCreated), string(r.Body))
+			Expect(r.Object()["organizationId"]).To(Equal(want))
+			id := r.Object()["id"].(string)
+			got := c.do("GET", "/organizations/"+want+"/customers/"+id, nil)
+			Expect(got.Status).To(Equal(http.StatusOK), "the bare path and the default organization's path are one namespace")
+			Expect(got.Object()).To(And(HaveKeyWithValue("id", id), HaveKeyWithValue("organizationId", want)))
+		})
 
 		It("stores every writable field of the all-fields request and never returns write-only ones", func() {
 			r := api.do("POST", "/customers", fixture("customer-request.all-fields.json"))
@@ -423,7 +450,7 @@ var _ = Describe("Rebilly configuration", Label("rebilly", "config"), func() {
 	})
 
 	It("renders Z-suffixed times when asked", func() {
-		c := start(func(cfg *server.Config) { cfg.Rebilly.TimeFormat = rebilly.TimeZulu })
+		c := start(func(cfg *server.Config) { cfg.Rebilly.TimeFormat = "zulu" })
 		c.key = "k"
 		Expect(c.do("POST", "/customers", `{}`).Object()["createdTime"]).To(MatchRegexp(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$`))
 	})

@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/paysandbox/paysandbox/suites/rapydsign"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
@@ -94,7 +95,7 @@ var _ = Describe("atomicity", Label("reliability", "concurrency", "atomicity"), 
 	Context("Rapyd ewallet uniqueness", func() {
 		var a account
 		BeforeEach(func() {
-			a = rapydAccount(pooled(target.For("rapyd"), 32), "rak_test_paysandbox", "rsk_test_paysandbox")
+			a = rapydAccount(pooled(target.For("rapyd"), 32), rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 		})
 
 		It("answers a taken ewallet with Rapyd's error, on create and on update", func() {

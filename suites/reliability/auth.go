@@ -10,8 +10,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/paysandbox/paysandbox/simulator/providers/rapyd"
 	"github.com/paysandbox/paysandbox/simulator/server"
+	"github.com/paysandbox/paysandbox/suites/rapydsign"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
@@ -140,7 +140,7 @@ var _ = Describe("authentication and isolation", Label("reliability", "auth"), f
 			h.Set("access_key", "rak_a")
 			h.Set("salt", salt)
 			h.Set("timestamp", t)
-			h.Set("signature", rapyd.Sign(method, path, salt, t, "rak_a", "rsk_a", body))
+			h.Set("signature", rapydsign.Sign(method, path, salt, t, "rak_a", "rsk_a", body))
 			h.Set("Content-Type", "application/json")
 			return h
 		}

@@ -18,8 +18,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/paysandbox/paysandbox/simulator/providers/rapyd"
 	"github.com/paysandbox/paysandbox/simulator/server"
+	"github.com/paysandbox/paysandbox/suites/rapydsign"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
@@ -136,7 +136,7 @@ var _ = Describe("side tables and reset", Label("reliability", "bounds"), func()
 		adm := simulatorWith(func(c *server.Config) {
 			c.Rapyd.IdempotentPosts, c.Rapyd.IdempotencyMaxEntries, c.Rapyd.IdempotencyMaxBytes = true, 2, 32<<10
 		})
-		a := rapydAccount(on(adm, "rapyd"), rapyd.DefaultAccessKey, rapyd.DefaultSecretKey)
+		a := rapydAccount(on(adm, "rapyd"), rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 		body := []byte(`{"name":"Bounded"}`)
 		keys := []string{target.Unique("k1-"), target.Unique("k2-"), target.Unique("k3-")}
 		ids := map[string]string{}
@@ -160,7 +160,7 @@ var _ = Describe("side tables and reset", Label("reliability", "bounds"), func()
 
 	It("Rapyd: salts are remembered in a bounded table and reuse is still refused", func() {
 		adm := simulatorWith(func(c *server.Config) { c.Rapyd.RejectSaltReuse, c.Rapyd.SaltMaxEntries = true, 2 })
-		a := rapydAccount(on(adm, "rapyd"), rapyd.DefaultAccessKey, rapyd.DefaultSecretKey)
+		a := rapydAccount(on(adm, "rapyd"), rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 		first := a.req("GET", "/v1/customers", nil)
 		Expect(a.t.Do(first).Status).To(Equal(http.StatusOK))
 		errorShape("rapyd", a.t.Do(first), http.StatusUnauthorized)
@@ -204,7 +204,7 @@ var _ = Describe("side tables and reset", Label("reliability", "bounds"), func()
 
 		// Rapyd: after a full reset an old key creates anew instead of
 		// replaying a customer that no longer exists.
-		a := rapydAccount(rap, rapyd.DefaultAccessKey, rapyd.DefaultSecretKey)
+		a := rapydAccount(rap, rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 		body := []byte(`{"name":"Reset"}`)
 		rk := target.Unique("rk-")
 		old := rapydID(idem(a, "idempotency", rk, "POST", "/v1/customers", body))
@@ -219,7 +219,7 @@ var _ = Describe("side tables and reset", Label("reliability", "bounds"), func()
 
 	It("refuses an idempotency key reused with another path or body with the provider's own error, and changes nothing", func() {
 		adm := simulatorWith(func(c *server.Config) { c.Rapyd.IdempotentPosts = true })
-		a := rapydAccount(on(adm, "rapyd"), rapyd.DefaultAccessKey, rapyd.DefaultSecretKey)
+		a := rapydAccount(on(adm, "rapyd"), rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 		key := target.Unique("reuse-")
 		id := rapydID(idem(a, "idempotency", key, "POST", "/v1/customers", []byte(`{"name":"First"}`)))
 		want := map[string]any{"error_code": "ERROR_IDEMPOTENCY_KEY_REUSED", "status": "ERROR", "message": msgRapydIdemReused,
@@ -252,7 +252,7 @@ var _ = Describe("side tables and reset", Label("reliability", "bounds"), func()
 
 	It("Rapyd with --rapyd-idempotency-key-only compares only the header, as documented: a reused key replays the first response for another path or body", func() {
 		adm := simulatorWith(func(c *server.Config) { c.Rapyd.IdempotentPosts, c.Rapyd.IdempotencyKeyOnly = true, true })
-		a := rapydAccount(on(adm, "rapyd"), rapyd.DefaultAccessKey, rapyd.DefaultSecretKey)
+		a := rapydAccount(on(adm, "rapyd"), rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 		key := target.Unique("keyonly-")
 		first := idem(a, "idempotency", key, "POST", "/v1/customers", []byte(`{"name":"First"}`))
 		id := rapydID(first)

@@ -6,8 +6,6 @@ package reliability
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -16,7 +14,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/paysandbox/paysandbox/simulator/providers/rapyd"
+	"github.com/paysandbox/paysandbox/suites/rapydsign"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
@@ -40,12 +38,6 @@ func rapydAccount(t *target.Target, access, secret string) account {
 	return account{provider: "rapyd", t: t, key: access, secret: secret}
 }
 
-func salt() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 // headers returns the credential headers (and, for Rapyd, the signature of
 // this exact request).
 func (a account) headers(method, path string, body []byte) http.Header {
@@ -61,11 +53,11 @@ func (a account) headers(method, path string, body []byte) http.Header {
 		}
 	case "rapyd":
 		if a.key != "" {
-			s, ts := salt(), strconv.FormatInt(time.Now().Unix(), 10)
+			s, ts := rapydsign.Salt(), strconv.FormatInt(time.Now().Unix(), 10)
 			h.Set("access_key", a.key)
 			h.Set("salt", s)
 			h.Set("timestamp", ts)
-			h.Set("signature", rapyd.Sign(method, path, s, ts, a.key, a.secret, body))
+			h.Set("signature", rapydsign.Sign(method, path, s, ts, a.key, a.secret, body))
 		}
 	}
 	return h

@@ -12,6 +12,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/paysandbox/paysandbox/suites/rapydsign"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
@@ -108,7 +109,7 @@ var _ = Describe("concurrency", Label("reliability", "concurrency"), func() {
 	})
 
 	It("concurrent update, delete and get of one Rapyd customer are consistent with a serial order", func() {
-		a := rapydAccount(pooled(target.For("rapyd"), 64), "rak_test_paysandbox", "rsk_test_paysandbox")
+		a := rapydAccount(pooled(target.For("rapyd"), 64), rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 		id := a.create("serial")
 		path := "/v1/customers/" + id
 		var deleted atomic.Bool

@@ -9,6 +9,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/paysandbox/paysandbox/suites/rapydsign"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
@@ -353,7 +354,7 @@ var _ = Describe("hostile input", Label("reliability", "hostile"), func() {
 			case "payabli":
 				a = payabliAccount(t, target.Unique("hostile-"), "hostile-entry")
 			default:
-				a = rapydAccount(t, "rak_test_paysandbox", "rsk_test_paysandbox")
+				a = rapydAccount(t, rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 			}
 			id := a.create("hostile")
 			cases := corpus(ps, a, id)

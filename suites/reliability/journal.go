@@ -11,8 +11,8 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
-	"github.com/paysandbox/paysandbox/simulator/providers/rapyd"
 	"github.com/paysandbox/paysandbox/simulator/server"
+	"github.com/paysandbox/paysandbox/suites/rapydsign"
 	"github.com/paysandbox/paysandbox/suites/target"
 )
 
@@ -68,7 +68,7 @@ func journalEvictions(t *target.Target, provider, reason string) int {
 var _ = Describe("journal", Label("reliability", "journal"), func() {
 	It("masks the card number and CVV of a signed Rapyd create, in its body and query string, and redacts secret-looking and configured headers", func() {
 		t := target.WithConfig("rapyd", func(c *server.Config) { c.JournalRedactHeaders = []string{"x-tenant-pin"} })
-		a := rapydAccount(t, rapyd.DefaultAccessKey, rapyd.DefaultSecretKey)
+		a := rapydAccount(t, rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 		// no target.Unique digits in the body: 1 in 10 such runs passes Luhn and is masked too
 		email := "journal.card@example.com"
 		body := []byte(`{"name":"Journal Card","email":"` + email + `","payment_method":{"type":"us_visa_card","fields":{` +
@@ -76,7 +76,7 @@ var _ = Describe("journal", Label("reliability", "journal"), func() {
 			`"metadata":{"spaced":"4111 1111 1111 1111","bare":4242424242424242,"CVC2":987}}`)
 		path := "/v1/customers?card=5555555555554444&cvc=321"
 		req := a.req("POST", path, body)
-		req.Header["secret_key"] = []string{rapyd.DefaultSecretKey}
+		req.Header["secret_key"] = []string{rapydsign.DefaultSecretKey}
 		req.Header.Set("X-Api-Key", "xk-journal-spec-secret")
 		req.Header.Set("X-Tenant-Pin", "pin-journal-spec-secret")
 		req.Header.Set("Idempotency", "journal-idem-1")
@@ -99,7 +99,7 @@ var _ = Describe("journal", Label("reliability", "journal"), func() {
 		Expect(e.Headers).To(HaveKeyWithValue("Content-Type", []string{"application/json"}))
 		for _, secret := range []string{"4111111111111111", "4111 1111 1111 1111", "4242424242424242", "5555555555554444",
 			`"cvv":"123"`, `"CVC2":987`, "cvc=321",
-			rapyd.DefaultSecretKey, "xk-journal-spec-secret", "pin-journal-spec-secret"} {
+			rapydsign.DefaultSecretKey, "xk-journal-spec-secret", "pin-journal-spec-secret"} {
 			Expect(string(raw)).NotTo(ContainSubstring(secret))
 		}
 	})
@@ -107,7 +107,7 @@ var _ = Describe("journal", Label("reliability", "journal"), func() {
 	It("bounds the journal in bytes: big requests evict the oldest entries, the answer stays under the bound and the evictions are counted", func() {
 		const bound = 64 << 10
 		t := target.WithConfig("rapyd", func(c *server.Config) { c.JournalMaxBytes = bound })
-		a := rapydAccount(t, rapyd.DefaultAccessKey, rapyd.DefaultSecretKey)
+		a := rapydAccount(t, rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 		Expect(journalEvictions(t, "rapyd", "bytes")).To(Equal(0))
 		const sent = 40
 		var last string
@@ -132,7 +132,7 @@ var _ = Describe("journal", Label("reliability", "journal"), func() {
 	It("keeps a single request larger than the byte bound, cut and flagged, instead of evicting everything", func() {
 		const bound = 16 << 10
 		t := target.WithConfig("rapyd", func(c *server.Config) { c.JournalMaxBytes = bound })
-		a := rapydAccount(t, rapyd.DefaultAccessKey, rapyd.DefaultSecretKey)
+		a := rapydAccount(t, rapydsign.DefaultAccessKey, rapydsign.DefaultSecretKey)
 		req := a.req("GET", "/v1/customers/cus_journal_big", nil)
 		req.Header.Set("X-Big", strings.Repeat("b", 62_000))
 		Expect(t.Do(req).Status).To(Equal(http.StatusBadRequest))
