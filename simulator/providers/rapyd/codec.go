@@ -5,12 +5,13 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"net/mail"
-	"regexp"
+	"fmt"
+	"net/http"
 	"strconv"
-	"unicode/utf8"
 
+	"github.com/paysandbox/paysandbox/simulator/httpx"
 	"github.com/paysandbox/paysandbox/simulator/jsonx"
+	"github.com/paysandbox/paysandbox/simulator/store"
 )
 
 // customer is the stored document and the response object; members in the
@@ -72,108 +73,68 @@ func newCustomer(createdAt int64) customer {
 	}
 }
 
-var rePhone = regexp.MustCompile(`^\+[1-9][0-9]{1,14}$`)
-
-// fieldError is a validation failure with Rapyd's code and message.
-type fieldError struct{ code, msg string }
-
-// apply validates a create or update body and copies its members onto c.
-// Unknown members are ignored; an empty string clears a string member.
-func (c *customer) apply(body []byte, create bool) *fieldError {
-	dataMissing := &fieldError{codeDataMissing, msgDataMissing}
-	var in map[string]json.RawMessage
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		in = map[string]json.RawMessage{}
-	} else if trimmed[0] != '{' || !utf8.Valid(trimmed) || !jsonx.Valid(trimmed) {
-		// what encoding/json would refuse to decode into a map (or
-		// decode as a nil map, for null)
-		return dataMissing
-	} else {
-		in = jsonx.Members(trimmed)
-	}
-	str := func(k string, dst *string, bad *fieldError) *fieldError {
-		raw, ok := in[k]
-		if !ok {
-			return nil
-		}
-		switch jsonx.Kind(raw) {
-		case '"':
-			*dst = jsonx.Unquote(raw)
-		case 'n': // encoding/json leaves a string unchanged for null
-			*dst = ""
-		default:
-			return bad
-		}
-		return nil
-	}
-	if create {
-		if _, ok := in["name"]; !ok {
-			return &fieldError{codeInvalidName, msgInvalidName}
-		}
-	}
-	// Work on a copy so a rejected request changes nothing.
-	next := *c
-	checks := []struct {
-		key string
-		dst *string
-		bad *fieldError
-	}{
-		{"name", &next.Name, &fieldError{codeInvalidName, msgInvalidName}},
-		{"email", &next.Email, &fieldError{codeInvalidEmail, msgInvalidEmail}},
-		{"phone_number", &next.PhoneNumber, &fieldError{codeInvalidPhone, msgInvalidPhone}},
-		{"description", &next.Description, dataMissing},
-		{"invoice_prefix", &next.InvoicePrefix, dataMissing},
-		{"business_vat_id", &next.BusinessVatID, dataMissing},
-		{"ewallet", &next.Ewallet, dataMissing},
-		{"default_payment_method", &next.DefaultPaymentMethod, dataMissing},
-	}
-	for _, ch := range checks {
-		if err := str(ch.key, ch.dst, ch.bad); err != nil {
-			return err
-		}
-	}
-	if next.Name == "" && create {
-		return &fieldError{codeInvalidName, msgInvalidName}
-	}
-	if next.Email != "" {
-		if a, err := mail.ParseAddress(next.Email); err != nil || a.Address != next.Email || len(next.Email) > 512 {
-			return &fieldError{codeInvalidEmail, msgInvalidEmail}
-		}
-	}
-	if next.PhoneNumber != "" && !rePhone.MatchString(next.PhoneNumber) {
-		return &fieldError{codeInvalidPhone, msgInvalidPhone}
-	}
-	if raw, ok := in["metadata"]; ok {
-		var m map[string]any
-		if json.Unmarshal(raw, &m) != nil {
-			return dataMissing
-		}
-		if m == nil {
-			next.Metadata = json.RawMessage("{}")
-		} else {
-			next.Metadata = compactJSON(raw)
-		}
-	}
-	if raw, ok := in["addresses"]; ok {
-		var a []map[string]any
-		if json.Unmarshal(raw, &a) != nil {
-			return dataMissing
-		}
-		if a == nil {
-			next.Addresses = json.RawMessage("[]")
-		} else {
-			next.Addresses = compactJSON(raw)
-		}
-	}
-	*c = next
-	return nil
-}
-
 func compactJSON(raw json.RawMessage) json.RawMessage {
 	var b bytes.Buffer
 	if json.Compact(&b, raw) != nil {
 		return raw
 	}
 	return b.Bytes()
+}
+
+// status is the envelope's status object, members in Rapyd's order.
+type status struct {
+	ErrorCode    string `json:"error_code"`
+	Status       string `json:"status"`
+	Message      string `json:"message"`
+	ResponseCode string `json:"response_code"`
+	OperationID  string `json:"operation_id"`
+}
+
+type envelope struct {
+	Status status `json:"status"`
+	Data   any    `json:"data"`
+}
+
+// operationID is a random lower-case UUID v4.
+func operationID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+func successBody(data any) []byte {
+	return successBodyWith(data, operationID())
+}
+
+func successBodyWith(data any, opID string) []byte {
+	b, _ := json.Marshal(envelope{Status: status{Status: "SUCCESS", OperationID: opID}, Data: data})
+	return b
+}
+
+// successDoc is successBody for a stored document, without reflection:
+// byte for byte what successBody writes for json.RawMessage(doc)
+// (FuzzSuccessDoc).
+func successDoc(doc []byte, opID string) []byte {
+	b := make([]byte, 0, len(doc)+160)
+	b = append(b, `{"status":{"error_code":"","status":"SUCCESS","message":"","response_code":"","operation_id":`...)
+	b = jsonx.AppendString(b, opID)
+	b = append(b, `},"data":`...)
+	b = jsonx.AppendCanonical(b, doc)
+	return append(b, '}')
+}
+
+func writeSuccess(w http.ResponseWriter, data any) {
+	if doc, ok := data.(json.RawMessage); ok {
+		httpx.WriteJSON(w, http.StatusOK, successDoc(doc, operationID()))
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, successBody(data))
+}
+
+// toRecord is the store row of c: its document and the indexed columns.
+func toRecord(tenant string, c customer) store.Record {
+	doc := c.appendJSON(make([]byte, 0, 512))
+	return store.Record{Tenant: tenant, ID: c.ID, Email: c.Email, FirstName: c.Name, ExtKey: c.Ewallet, Doc: doc}
 }

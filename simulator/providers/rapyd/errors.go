@@ -1,13 +1,10 @@
 package rapyd
 
 import (
-	"crypto/rand"
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"github.com/paysandbox/paysandbox/simulator/httpx"
-	"github.com/paysandbox/paysandbox/simulator/jsonx"
 )
 
 // Error codes and messages as Rapyd documents them (texts from the
@@ -47,63 +44,16 @@ const (
 	msgIdempotency      = "The request reused the idempotency value of an earlier request with a different method, path or body. The request was rejected. Corrective action: Use a new idempotency value for a new request."
 )
 
-// status is the envelope's status object, members in Rapyd's order.
-type status struct {
-	ErrorCode    string `json:"error_code"`
-	Status       string `json:"status"`
-	Message      string `json:"message"`
-	ResponseCode string `json:"response_code"`
-	OperationID  string `json:"operation_id"`
-}
-
-type envelope struct {
-	Status status `json:"status"`
-	Data   any    `json:"data"`
-}
-
 type errorEnvelope struct {
 	Status status `json:"status"`
-}
-
-// operationID is a random lower-case UUID v4.
-func operationID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-func successBody(data any) []byte {
-	return successBodyWith(data, operationID())
-}
-
-func successBodyWith(data any, opID string) []byte {
-	b, _ := json.Marshal(envelope{Status: status{Status: "SUCCESS", OperationID: opID}, Data: data})
-	return b
-}
-
-// successDoc is successBody for a stored document, without reflection:
-// byte for byte what successBody writes for json.RawMessage(doc)
-// (FuzzSuccessDoc).
-func successDoc(doc []byte, opID string) []byte {
-	b := make([]byte, 0, len(doc)+160)
-	b = append(b, `{"status":{"error_code":"","status":"SUCCESS","message":"","response_code":"","operation_id":`...)
-	b = jsonx.AppendString(b, opID)
-	b = append(b, `},"data":`...)
-	b = jsonx.AppendCanonical(b, doc)
-	return append(b, '}')
-}
-
-func writeSuccess(w http.ResponseWriter, data any) {
-	if doc, ok := data.(json.RawMessage); ok {
-		httpx.WriteJSON(w, http.StatusOK, successDoc(doc, operationID()))
-		return
-	}
-	httpx.WriteJSON(w, http.StatusOK, successBody(data))
 }
 
 func writeError(w http.ResponseWriter, httpStatus int, code, msg string) {
 	b, _ := json.Marshal(errorEnvelope{Status: status{ErrorCode: code, Status: "ERROR", Message: msg, ResponseCode: code, OperationID: operationID()}})
 	httpx.WriteJSON(w, httpStatus, b)
+}
+
+func (p *Provider) storeError(w http.ResponseWriter, r *http.Request, err error) {
+	p.deps.Logger.Error("rapyd store error", "error", err, "path", r.URL.Path)
+	p.PanicError(w, r, http.StatusInternalServerError)
 }

@@ -4,22 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 
 	"github.com/gorilla/mux"
 
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
-
-func (p *Provider) storeError(w http.ResponseWriter, r *http.Request, err error) {
-	p.deps.Logger.Error("rapyd store error", "error", err, "path", r.URL.Path)
-	p.PanicError(w, r, http.StatusInternalServerError)
-}
-
-func toRecord(tenant string, c customer) (store.Record, error) {
-	doc := c.appendJSON(make([]byte, 0, 512))
-	return store.Record{Tenant: tenant, ID: c.ID, Email: c.Email, FirstName: c.Name, ExtKey: c.Ewallet, Doc: doc}, nil
-}
 
 // ewalletTaken reports whether another customer of the tenant holds ewallet.
 func (p *Provider) ewalletTaken(r *http.Request, tenant, ewallet, self string) (bool, error) {
@@ -39,19 +28,14 @@ func (p *Provider) ewalletTaken(r *http.Request, tenant, ewallet, self string) (
 }
 
 // createCustomer: POST /v1/customers (only name is required).
-func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request) {
-	c := callOf(r)
+func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c caller) {
 	now := p.deps.Now().UTC()
 	cust := newCustomer(now.Unix())
 	if ferr := cust.apply(c.body, true); ferr != nil {
 		writeError(w, http.StatusBadRequest, ferr.code, ferr.msg)
 		return
 	}
-	rec, err := toRecord(c.tenant, cust)
-	if err != nil {
-		p.storeError(w, r, err)
-		return
-	}
+	rec := toRecord(c.tenant, cust)
 	rec.Created, rec.Updated, rec.Revision = now, now, 1
 	// The ewallet is the table's unique ext_key: the store refuses a second
 	// holder under the write lock, so of concurrent claims exactly one wins.
@@ -66,8 +50,7 @@ func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request) {
 	writeSuccess(w, json.RawMessage(rec.Doc))
 }
 
-func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request) {
-	c := callOf(r)
+func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request, c caller) {
 	rec, err := p.deps.Store.Get(r.Context(), store.TableRapyd, c.tenant, mux.Vars(r)["customer"])
 	if errors.Is(err, store.ErrNotFound) {
 		writeError(w, http.StatusBadRequest, codeGetCustomer, msgGetCustomer)
@@ -81,8 +64,7 @@ func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request) {
 }
 
 // updateCustomer: POST /v1/customers/{customer}; partial, "" clears.
-func (p *Provider) updateCustomer(w http.ResponseWriter, r *http.Request) {
-	c := callOf(r)
+func (p *Provider) updateCustomer(w http.ResponseWriter, r *http.Request, c caller) {
 	id := mux.Vars(r)["customer"]
 	var wanted struct {
 		Ewallet string `json:"ewallet"`
@@ -115,10 +97,7 @@ func (p *Provider) updateCustomer(w http.ResponseWriter, r *http.Request) {
 		if ferr = cust.apply(c.body, false); ferr != nil {
 			return store.Record{}, false, nil
 		}
-		next, err := toRecord(c.tenant, cust)
-		if err != nil {
-			return store.Record{}, false, err
-		}
+		next := toRecord(c.tenant, cust)
 		next.Created, next.Updated, next.Revision = cur.Created, now, cur.Revision+1
 		return next, true, nil
 	})
@@ -140,8 +119,7 @@ func (p *Provider) updateCustomer(w http.ResponseWriter, r *http.Request) {
 }
 
 // deleteCustomer: DELETE /v1/customers/{customer} → {deleted: true, id}.
-func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request) {
-	c := callOf(r)
+func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request, c caller) {
 	id := mux.Vars(r)["customer"]
 	if _, err := p.deps.Store.Delete(r.Context(), store.TableRapyd, c.tenant, id); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
@@ -161,40 +139,15 @@ func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request) {
 // Newest first; with starting_after X, the customers created after X,
 // nearest first (oldest first); ending_before Y alone gives those created
 // before Y, nearest first (newest first).
-func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request) {
-	c := callOf(r)
-	q := r.URL.Query()
-	limit := 10
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 100 {
-			writeError(w, http.StatusBadRequest, codeInvalidLimit, msgInvalidLimit)
-			return
-		}
-		limit = n
+func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request, c caller) {
+	query, ferr, err := p.listQuery(r.Context(), c.tenant, r.URL.Query())
+	if err != nil {
+		p.storeError(w, r, err)
+		return
 	}
-	query := store.Query{Tenant: c.tenant, Limit: limit, Sort: []store.Sort{{Field: "seq", Desc: true}}}
-	for _, cursor := range []struct {
-		param string
-		op    store.Op
-	}{{"starting_after", store.OpGt}, {"ending_before", store.OpLt}} {
-		id := q.Get(cursor.param)
-		if id == "" {
-			continue
-		}
-		rec, err := p.deps.Store.Get(r.Context(), store.TableRapyd, c.tenant, id)
-		if errors.Is(err, store.ErrNotFound) {
-			writeError(w, http.StatusBadRequest, codeGetCustomer, msgGetCustomer)
-			return
-		}
-		if err != nil {
-			p.storeError(w, r, err)
-			return
-		}
-		query.Where = append(query.Where, store.Any{{Field: "seq", Op: cursor.op, Values: []any{rec.Seq}}})
-	}
-	if q.Get("starting_after") != "" {
-		query.Sort = []store.Sort{{Field: "seq"}} // nearest after the cursor first
+	if ferr != nil {
+		writeError(w, http.StatusBadRequest, ferr.code, ferr.msg)
+		return
 	}
 	page, err := p.deps.Store.List(r.Context(), store.TableRapyd, query)
 	if err != nil {

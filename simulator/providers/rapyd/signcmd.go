@@ -87,3 +87,8 @@ func runSign(args []string, stdout, stderr interface{ Write([]byte) (int, error)
 	fmt.Fprintln(stdout)
 	return 0
 }
+
+// RunSign implements `paysandbox sign` (see sign.go).
+func RunSign(args []string, stdout, stderr interface{ Write([]byte) (int, error) }) int {
+	return runSign(args, stdout, stderr, time.Now)
+}
