@@ -29,6 +29,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/paysandbox/paysandbox/simulator/server"
 )
 
 type options struct {
@@ -174,8 +176,12 @@ func run(o options) error {
 	defer sim.stop()
 	rssEmpty, heapEmpty, _ := sim.memory()
 
-	simURLs := map[string]string{"rebilly": sim.urls["rebilly"], "payabli": sim.urls["payabli"] + "", "rapyd": sim.urls["rapyd"]}
-	baseURLs := map[string]string{"rebilly": base.url, "payabli": base.url, "rapyd": base.url}
+	// Each scenario is written for its provider; the listeners and their
+	// URLs are the simulator's (server.Names).
+	simURLs, baseURLs := sim.urls, map[string]string{}
+	for k := range sim.urls {
+		baseURLs[k] = base.url
+	}
 	pop := &population{}
 	simScen, baseScen := scenarios(simURLs), scenarios(baseURLs)
 	if o.soak > 0 {
@@ -297,16 +303,15 @@ func freeAddr() (string, error) {
 
 func startSim(o options, tmp string, n int) (*process, error) {
 	addrs := map[string]string{}
-	for _, k := range []string{"admin", "rebilly", "payabli", "rapyd"} {
+	args := []string{"serve"}
+	for _, k := range server.Names { // every listener the simulator has
 		a, err := freeAddr()
 		if err != nil {
 			return nil, err
 		}
 		addrs[k] = a
+		args = append(args, "--"+server.AddrFlag(k), a)
 	}
-	args := []string{"serve",
-		"--admin-addr", addrs["admin"], "--rebilly-addr", addrs["rebilly"],
-		"--payabli-addr", addrs["payabli"], "--rapyd-addr", addrs["rapyd"]}
 	// The per-listener connection cap (default 224) must not shape the
 	// measurement: leave room for the load generator's connections plus the
 	// preload pool (64). -sim-args can still set it (the last flag wins).
@@ -326,8 +331,10 @@ func startSim(o options, tmp string, n int) (*process, error) {
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	p := &process{cmd: cmd, admin: "http://" + addrs["admin"], urls: map[string]string{}, done: make(chan error, 1)}
-	for _, k := range []string{"rebilly", "payabli", "rapyd"} {
-		p.urls[k] = "http://" + addrs[k]
+	for _, k := range server.Names {
+		if k != server.Admin {
+			p.urls[k] = "http://" + addrs[k]
+		}
 	}
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {

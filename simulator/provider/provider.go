@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/paysandbox/paysandbox/simulator/bounded"
-	"github.com/paysandbox/paysandbox/simulator/config"
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
 
@@ -66,11 +65,6 @@ type Provider interface {
 // them).
 type Resetter interface {
 	Reset(tenant string)
-}
-
-// Configurable is a provider config that registers its settings.
-type Configurable interface {
-	Register(s *config.Set)
 }
 
 // SecretTenant derives a stable tenant name from a credential, so state dumps,

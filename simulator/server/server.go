@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -26,13 +27,15 @@ import (
 	"github.com/paysandbox/paysandbox/simulator/journal"
 	"github.com/paysandbox/paysandbox/simulator/metrics"
 	"github.com/paysandbox/paysandbox/simulator/provider"
+	_ "github.com/paysandbox/paysandbox/simulator/providers/all" // every provider registers itself
 	"github.com/paysandbox/paysandbox/simulator/providers/payabli"
 	"github.com/paysandbox/paysandbox/simulator/providers/rapyd"
 	"github.com/paysandbox/paysandbox/simulator/providers/rebilly"
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
 
-// Listener names.
+// Listener names. Every registered provider (provider.Register) has a
+// listener of its own name; the constants name the built-in ones.
 const (
 	Admin   = "admin"
 	Rebilly = "rebilly"
@@ -43,8 +46,60 @@ const (
 	MySQL = "mysql"
 )
 
-// Names lists the listeners in start order.
-var Names = []string{Rebilly, Payabli, Rapyd, Admin}
+// Names lists the listeners in start order: every registered provider, in
+// name order, then Admin. It is set when the package initialises, from the
+// provider registry.
+var Names []string
+
+// maxListeners bounds the listeners (registered providers plus Admin): a
+// Config keeps their addresses in an array, so a copy of a Config is
+// independent of the original, as a plain struct is.
+const maxListeners = 16
+
+var (
+	specs     []provider.Spec // the registered providers, in name order
+	listenerN map[string]int  // listener name → index in Config.addrs
+)
+
+// init reads the provider registry (every provider package's register.go
+// has run by now; it also runs after this package's own variable
+// initialisers, which is how a test registers a provider).
+func init() {
+	specs = provider.Registered()
+	if len(specs)+1 > maxListeners {
+		panic(fmt.Sprintf("server: %d providers registered, at most %d", len(specs), maxListeners-1))
+	}
+	listenerN = map[string]int{}
+	for i, sp := range specs {
+		if sp.Name == Admin || sp.Name == MySQL {
+			panic("server: provider name " + sp.Name + " is a listener name of the server's own")
+		}
+		listenerN[sp.Name] = i
+		Names = append(Names, sp.Name)
+	}
+	listenerN[Admin] = len(specs)
+	Names = append(Names, Admin)
+}
+
+// AddrFlag returns the flag (without dashes) that sets a listener's
+// address, e.g. "rebilly-addr"; AddrEnv its environment variable, e.g.
+// "PAYSANDBOX_REBILLY_ADDR". The config-file key is "<name>.addr".
+func AddrFlag(name string) string { return name + "-addr" }
+
+// AddrEnv returns the environment variable that sets a listener's address.
+func AddrEnv(name string) string { return "PAYSANDBOX_" + strings.ToUpper(name) + "_ADDR" }
+
+// BasePath returns the path prefix an SDK's base URL carries on a
+// provider's listener ("/api" for Payabli; "" for the others and for names
+// that are not providers).
+func BasePath(name string) string {
+	for _, sp := range specs {
+		if sp.Name == name {
+			return sp.BasePath
+		}
+	}
+	return ""
+}
 
 // Config is the whole simulator configuration.
 type Config struct {
@@ -93,11 +148,68 @@ type Config struct {
 	// cap); see httpx.ConnLimit.
 	MaxConnections int
 
+	// The built-in providers' settings (ProviderConfig returns a pointer
+	// to them). A provider registered without a field here keeps its
+	// settings in others.
 	Rebilly rebilly.Config
 	Payabli payabli.Config
 	Rapyd   rapyd.Config
 
-	addrs struct{ admin, rebilly, payabli, rapyd string }
+	// others holds the settings of registered providers without a typed
+	// field above, by name; see ProviderConfig.
+	others map[string]provider.Configurable
+	// addrs holds each listener's address, at listenerN's index.
+	addrs [maxListeners]string
+}
+
+// ProviderConfig returns the settings of a registered provider: &c.Rebilly,
+// &c.Payabli and &c.Rapyd for the built-in ones, otherwise the
+// configuration its Spec.DefaultConfig made in DefaultConfig (or in
+// Register / New when c was not made by DefaultConfig); nil for a name
+// that is not a registered provider. Type-assert it to the provider's
+// config type, e.g. cfg.ProviderConfig("acme").(*acme.Config). Unlike the
+// typed fields, such a configuration is shared by copies of c; give a copy
+// its own with SetProviderConfig.
+func (c *Config) ProviderConfig(name string) provider.Configurable {
+	if _, ok := listenerN[name]; !ok || name == Admin {
+		return nil
+	}
+	switch name {
+	case Rebilly:
+		return &c.Rebilly
+	case Payabli:
+		return &c.Payabli
+	case Rapyd:
+		return &c.Rapyd
+	}
+	if pc := c.others[name]; pc != nil {
+		return pc
+	}
+	for _, sp := range specs {
+		if sp.Name == name {
+			c.SetProviderConfig(name, sp.DefaultConfig())
+		}
+	}
+	return c.others[name]
+}
+
+// SetProviderConfig replaces the settings of a registered provider that
+// has no typed field in Config (ignored for the others). It leaves copies
+// of c as they were.
+func (c *Config) SetProviderConfig(name string, pc provider.Configurable) {
+	switch name {
+	case Rebilly, Payabli, Rapyd, Admin:
+		return
+	}
+	if _, ok := listenerN[name]; !ok {
+		return
+	}
+	m := make(map[string]provider.Configurable, len(c.others)+1)
+	for k, v := range c.others {
+		m[k] = v
+	}
+	m[name] = pc
+	c.others = m
 }
 
 // DefaultMaxConnections is the default per-listener connection cap: four
@@ -128,19 +240,23 @@ func DefaultConfig() Config {
 		Rapyd:             rapyd.DefaultConfig(),
 		MaxConnections:    DefaultMaxConnections,
 	}
+	for _, sp := range specs {
+		c.ProviderConfig(sp.Name) // makes the default of a provider without a typed field
+		c.addrs[listenerN[sp.Name]] = sp.DefaultAddr
+	}
 	// Loopback only; the container image sets 0.0.0.0 explicitly.
 	c.MySQLUser, c.MySQLQueryTimeout = store.DefaultMySQLUser, store.DefaultMySQLQueryTimeout
 	c.MySQLMaxConnections, c.MySQLMaxResultBytes = store.DefaultMySQLMaxConnections, store.DefaultMySQLMaxResultBytes
-	c.addrs.admin, c.addrs.rebilly, c.addrs.payabli, c.addrs.rapyd = "127.0.0.1:8080", "127.0.0.1:8081", "127.0.0.1:8082", "127.0.0.1:8083"
+	c.addrs[listenerN[Admin]] = "127.0.0.1:8080"
 	return c
 }
 
 // Register binds every setting to its flag, env variable and file key.
 func (c *Config) Register(s *config.Set) {
-	s.String(&c.addrs.admin, "admin-addr", "PAYSANDBOX_ADMIN_ADDR", "admin.addr", "operations/admin listen address")
-	s.String(&c.addrs.rebilly, "rebilly-addr", "PAYSANDBOX_REBILLY_ADDR", "rebilly.addr", "Rebilly API listen address")
-	s.String(&c.addrs.payabli, "payabli-addr", "PAYSANDBOX_PAYABLI_ADDR", "payabli.addr", "Payabli API listen address")
-	s.String(&c.addrs.rapyd, "rapyd-addr", "PAYSANDBOX_RAPYD_ADDR", "rapyd.addr", "Rapyd API listen address")
+	s.String(&c.addrs[listenerN[Admin]], AddrFlag(Admin), AddrEnv(Admin), Admin+".addr", "operations/admin listen address")
+	for _, sp := range specs {
+		s.String(&c.addrs[listenerN[sp.Name]], AddrFlag(sp.Name), AddrEnv(sp.Name), sp.Name+".addr", sp.Title+" API listen address")
+	}
 	s.Int64(&c.MaxBodyBytes, "max-body-bytes", "PAYSANDBOX_MAX_BODY_BYTES", "http.maxBodyBytes", "largest accepted request body in bytes; larger gets the provider's own error")
 	s.Duration(&c.ReadHeaderTimeout, "read-header-timeout", "PAYSANDBOX_READ_HEADER_TIMEOUT", "http.readHeaderTimeout", "time allowed to read request headers")
 	s.Duration(&c.ReadTimeout, "read-timeout", "PAYSANDBOX_READ_TIMEOUT", "http.readTimeout", "time allowed to read a whole request")
@@ -165,37 +281,25 @@ func (c *Config) Register(s *config.Set) {
 	s.Int(&c.MaxConnections, "max-connections", "PAYSANDBOX_MAX_CONNECTIONS", "http.maxConnections", "open connections per listener; at the cap the oldest idle keep-alive one is closed for a new client (0: no cap)")
 	s.List(&c.Seed, "seed", "PAYSANDBOX_SEED", "seed", "seed documents (JSON files, comma list) loaded at start; same format as POST /seed")
 	s.Int64(&c.SeedMaxBytes, "seed-max-bytes", "PAYSANDBOX_SEED_MAX_BYTES", "admin.seedMaxBytes", "largest seed document in bytes (POST /seed answers 413 above it; a larger --seed file stops the start)")
-	c.Rebilly.Register(s)
-	c.Payabli.Register(s)
-	c.Rapyd.Register(s)
+	for _, sp := range specs {
+		c.ProviderConfig(sp.Name).Register(s)
+	}
 }
 
-// Addr returns the configured address of a listener.
+// Addr returns the configured address of a listener ("" for an unknown
+// name).
 func (c *Config) Addr(name string) string {
-	switch name {
-	case Admin:
-		return c.addrs.admin
-	case Rebilly:
-		return c.addrs.rebilly
-	case Payabli:
-		return c.addrs.payabli
-	case Rapyd:
-		return c.addrs.rapyd
+	if i, ok := listenerN[name]; ok {
+		return c.addrs[i]
 	}
 	return ""
 }
 
-// SetAddr sets the address of a listener ("127.0.0.1:0" picks a free port).
+// SetAddr sets the address of a listener ("127.0.0.1:0" picks a free port);
+// an unknown name is ignored.
 func (c *Config) SetAddr(name, addr string) {
-	switch name {
-	case Admin:
-		c.addrs.admin = addr
-	case Rebilly:
-		c.addrs.rebilly = addr
-	case Payabli:
-		c.addrs.payabli = addr
-	case Rapyd:
-		c.addrs.rapyd = addr
+	if i, ok := listenerN[name]; ok {
+		c.addrs[i] = addr
 	}
 }
 
@@ -247,7 +351,11 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	if cfg.MaxConnections < 0 || cfg.MaxConnections > 0 && cfg.MaxConnections < httpx.MinConnLimit {
 		return nil, fmt.Errorf("max connections %d: want 0 (no cap) or at least %d", cfg.MaxConnections, httpx.MinConnLimit)
 	}
-	st, err := store.Open(store.Options{Logger: logger})
+	tableSpecs := make([]store.TableSpec, 0, len(specs))
+	for _, sp := range specs {
+		tableSpecs = append(tableSpecs, sp.Table)
+	}
+	st, err := store.Open(store.Options{Logger: logger, Tables: tableSpecs})
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -255,21 +363,18 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	deps := provider.Deps{Store: st, Logger: logger, MaxBodyBytes: cfg.MaxBodyBytes, SideTables: sideTables}.Defaults()
 	s := &Server{cfg: cfg, logger: logger, store: st, providers: map[string]provider.Provider{}, handlers: map[string]http.Handler{}}
 
-	reb, err := rebilly.New(cfg.Rebilly, deps)
-	if err != nil {
-		return nil, fmt.Errorf("rebilly: %w", err)
-	}
-	pay, err := payabli.New(cfg.Payabli, deps)
-	if err != nil {
-		return nil, fmt.Errorf("payabli: %w", err)
-	}
-	rap, err := rapyd.New(cfg.Rapyd, deps)
-	if err != nil {
-		return nil, fmt.Errorf("rapyd: %w", err)
-	}
+	var provs []provider.Provider
 	tables := map[string]string{}
-	for _, p := range []provider.Provider{reb, pay, rap} {
-		tables[p.Name()] = p.Table()
+	for _, sp := range specs {
+		p, err := sp.New(cfg.ProviderConfig(sp.Name), deps)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", sp.Name, err)
+		}
+		if p.Name() != sp.Name || p.Table() != sp.Table.Name {
+			return nil, fmt.Errorf("%s: the provider names itself %q with table %q; its Spec says %q and %q", sp.Name, p.Name(), p.Table(), sp.Name, sp.Table.Name)
+		}
+		provs = append(provs, p)
+		tables[sp.Name] = sp.Table.Name
 	}
 	s.journal = journal.NewWith(journal.Options{Size: cfg.JournalSize, MaxBytes: cfg.JournalMaxBytes,
 		RedactHeaders: cfg.JournalRedactHeaders,
@@ -277,14 +382,14 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	s.metrics = metrics.New(st, tables)
 	s.metrics.MustRegister(sideTables)
 	s.metrics.MustRegister(connCollector{s})
-	for _, p := range []provider.Provider{reb, pay, rap} {
+	for _, p := range provs {
 		s.providers[p.Name()] = p
 		s.handlers[p.Name()] = httpx.Wrap(p.Handler(), httpx.Options{Provider: p.Name(), Logger: logger,
 			OnPanic: p.PanicError, Observe: s.observer(p)})
 	}
 	seeders := map[string]admin.SeedTarget{}
 	resetters := map[string]provider.Resetter{}
-	for _, p := range []provider.Provider{reb, pay, rap} {
+	for _, p := range provs {
 		if sd, ok := p.(provider.Seeder); ok {
 			seeders[p.Name()] = admin.SeedTarget{Seeder: sd, Handler: p.Handler()}
 		}
@@ -388,6 +493,16 @@ func (s *Server) Handler(name string) http.Handler { return s.handlers[name] }
 // Provider returns a provider by name.
 func (s *Server) Provider(name string) provider.Provider { return s.providers[name] }
 
+// Providers returns the names of the server's providers (Names without
+// Admin), in start order.
+func (s *Server) Providers() []string {
+	out := make([]string, 0, len(specs))
+	for _, sp := range specs {
+		out = append(out, sp.Name)
+	}
+	return out
+}
+
 func (s *Server) ready() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -399,8 +514,10 @@ func (s *Server) ready() error {
 			return fmt.Errorf("listener %s not up", n)
 		}
 	}
-	if _, err := s.store.Count(context.Background(), store.TableRebilly, ""); err != nil {
-		return fmt.Errorf("store: %w", err)
+	for _, sp := range specs {
+		if _, err := s.store.Count(context.Background(), sp.Table.Name, ""); err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
 	}
 	return nil
 }

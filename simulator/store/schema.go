@@ -58,15 +58,6 @@ func schemaFor(tableName string) sql.Schema {
 	return s
 }
 
-// uniqueColumns are the unique keys of each table (see UniqueColumns):
-// columns with a B-tree (email, ext_key) whose non-empty values are unique
-// within a tenant. A store on a MySQL server declares each as a unique
-// index on (tenant, a generated column that is NULL when col is empty),
-// which exempts "" the same way (MySQL allows any number of NULLs).
-var uniqueColumns = map[string][]string{
-	TableRapyd: {"ext_key"}, // the customer's ewallet
-}
-
 // columnNames are the SQL names in row order.
 var columnNames = []string{"tenant", "id", "seq", "email", "first_name", "last_name", "ext_key",
 	"created_time", "updated_time", "revision", "doc"}

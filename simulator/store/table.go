@@ -131,9 +131,11 @@ func nameEntryOf(s *slot) nameEntry {
 	return nameEntry{tenant: both[:n], key: both[n:], seq: r.Seq, s: s}
 }
 
-func newTable(name string) *table {
+// newTable makes an empty table; unique names its unique columns (each one
+// with a B-tree: email or ext_key, checked by Open).
+func newTable(name string, unique []string) *table {
 	t := &table{name: name}
-	for _, c := range uniqueColumns[name] {
+	for _, c := range unique {
 		switch c {
 		case "email":
 			t.uniqueEmail = true

@@ -120,12 +120,12 @@ func held(ctx context.Context) bool {
 // and change the rows atomically, and no typed upsert can slip in between the
 // statement's read of a row and its write (no lost update).
 func (s *Store) lockAll(ctx context.Context) (context.Context, func()) {
-	for _, name := range Tables {
+	for _, name := range s.names {
 		s.tables[name].mu.Lock()
 	}
 	return context.WithValue(ctx, heldKey{}, true), func() {
-		for i := len(Tables) - 1; i >= 0; i-- {
-			s.tables[Tables[i]].mu.Unlock()
+		for i := len(s.names) - 1; i >= 0; i-- {
+			s.tables[s.names[i]].mu.Unlock()
 		}
 	}
 }

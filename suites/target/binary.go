@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/paysandbox/paysandbox/simulator/server"
 )
 
 // Binary is a paysandbox binary started as a separate process.
@@ -37,10 +39,10 @@ func BuildBinary(dir string) (string, error) {
 // logged its address (the binary logs JSON lines on stderr).
 func StartBinary(path string, env []string, log io.Writer) (*Binary, error) {
 	cmd := exec.Command(path, "serve")
-	cmd.Env = append(os.Environ(),
-		"PAYSANDBOX_ADMIN_ADDR=127.0.0.1:0", "PAYSANDBOX_REBILLY_ADDR=127.0.0.1:0",
-		"PAYSANDBOX_PAYABLI_ADDR=127.0.0.1:0", "PAYSANDBOX_RAPYD_ADDR=127.0.0.1:0",
-		"PAYSANDBOX_LOG_FORMAT=json")
+	cmd.Env = append(os.Environ(), "PAYSANDBOX_LOG_FORMAT=json")
+	for _, n := range server.Names {
+		cmd.Env = append(cmd.Env, server.AddrEnv(n)+"=127.0.0.1:0")
+	}
 	cmd.Env = append(cmd.Env, env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -54,7 +56,7 @@ func StartBinary(path string, env []string, log io.Writer) (*Binary, error) {
 	go func() {
 		sc := bufio.NewScanner(stderr)
 		sc.Buffer(make([]byte, 0, 64<<10), 1<<20)
-		want := 4
+		want := len(server.Names)
 		for sc.Scan() {
 			line := sc.Bytes()
 			if log != nil {

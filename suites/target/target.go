@@ -71,8 +71,15 @@ var (
 	inprocErr error
 )
 
-// basePath is the path a provider's SDK base URL carries on the simulator.
-var basePath = map[string]string{"payabli": "/api"}
+// basePath is the path a provider's SDK base URL carries on the simulator
+// (each provider declares it when it registers; server.BasePath).
+var basePath = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range server.Names {
+		m[n] = server.BasePath(n)
+	}
+	return m
+}()
 
 // For returns the target for a provider, starting the shared in-process
 // simulator on first use when no URL is configured. Call it from a node

@@ -1,0 +1,28 @@
+package rebilly
+
+import (
+	"github.com/paysandbox/paysandbox/simulator/provider"
+	"github.com/paysandbox/paysandbox/simulator/store"
+)
+
+// The provider's one registration (see provider.Spec): simulator/providers/all
+// imports this package for it.
+func init() {
+	provider.Register(provider.Spec{
+		Name:        Name,
+		Title:       "Rebilly",
+		Table:       store.TableSpec{Name: store.TableRebilly},
+		DefaultAddr: "127.0.0.1:8081",
+		DefaultConfig: func() provider.Configurable {
+			c := DefaultConfig()
+			return &c
+		},
+		New: func(cfg provider.Configurable, deps provider.Deps) (provider.Provider, error) {
+			p, err := New(*cfg.(*Config), deps)
+			if err != nil {
+				return nil, err
+			}
+			return p, nil
+		},
+	})
+}
