@@ -17,16 +17,12 @@ const DatabaseName = "paysandbox"
 // Options configures Open.
 type Options struct {
 	Logger *slog.Logger
-	// Tables are the tables to create (the server passes its registered
-	// providers' tables); empty means DefaultTables.
-	Tables []TableSpec
 }
 
 // Store is the embedded SQL store. It implements Repository.
 type Store struct {
 	logger *slog.Logger
 	tables map[string]*table
-	names  []string // the tables in Options order (lockAll's lock order)
 	db     *database
 	engine *sqle.Engine
 
@@ -36,27 +32,14 @@ type Store struct {
 
 var _ Repository = (*Store)(nil)
 
-// Open creates the schema (every table in Options.Tables) and the SQL
-// engine.
+// Open creates the schema (every table in Tables) and the SQL engine.
 func Open(opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	if len(opts.Tables) == 0 {
-		opts.Tables = DefaultTables
-	}
 	s := &Store{logger: opts.Logger, tables: map[string]*table{}}
-	for _, ts := range opts.Tables {
-		if ts.Name == "" || s.tables[ts.Name] != nil {
-			return nil, fmt.Errorf("store: table name %q empty or given twice", ts.Name)
-		}
-		for _, c := range ts.Unique {
-			if c != "email" && c != "ext_key" {
-				return nil, fmt.Errorf("store: table %s: unique column %q: want email or ext_key", ts.Name, c)
-			}
-		}
-		s.tables[ts.Name] = newTable(ts.Name, ts.Unique)
-		s.names = append(s.names, ts.Name)
+	for _, name := range Tables {
+		s.tables[name] = newTable(name)
 	}
 	s.db = newDatabase(DatabaseName, s.tables)
 	s.engine = newEngine(s.db, false)
@@ -344,7 +327,7 @@ func (s *Store) Count(_ context.Context, tableName, tenant string) (int, error) 
 func (s *Store) Reset(_ context.Context, tableName, tenant string) error {
 	names := []string{tableName}
 	if tableName == "" {
-		names = s.names
+		names = Tables
 	}
 	for _, n := range names {
 		t, err := s.table(n)
@@ -362,23 +345,6 @@ func (s *Store) Reset(_ context.Context, tableName, tenant string) error {
 	return nil
 }
 
-// UniqueColumns returns the unique columns of one of the store's tables
-// (see the package function UniqueColumns).
-func (s *Store) UniqueColumns(table string) []string {
-	t, ok := s.tables[table]
-	if !ok {
-		return nil
-	}
-	var out []string
-	if t.uniqueEmail {
-		out = append(out, "email")
-	}
-	if t.uniqueExt {
-		out = append(out, "ext_key")
-	}
-	return out
-}
-
 // Tenants implements Repository.
 func (s *Store) Tenants(_ context.Context, tableName string) ([]string, error) {
 	t, err := s.table(tableName)
@@ -389,9 +355,6 @@ func (s *Store) Tenants(_ context.Context, tableName string) ([]string, error) {
 	defer t.mu.RUnlock()
 	return t.tenants(), nil
 }
-
-// Engine returns the SQL engine over the store's tables.
-func (s *Store) Engine() *sqle.Engine { return s.engine }
 
 // NewContext returns a SQL context whose current database is the store's.
 func (s *Store) NewContext(ctx context.Context) *sql.Context {

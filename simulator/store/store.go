@@ -15,29 +15,15 @@ import (
 	"time"
 )
 
-// TableSpec declares one table (every table has the same schema): its name
-// and its unique columns ("email" or "ext_key"; see UniqueColumns). A store
-// on a MySQL server declares each unique column as a unique index on
-// (tenant, a generated column that is NULL when the column is empty), which
-// exempts "" the same way (MySQL allows any number of NULLs).
-type TableSpec struct {
-	Name   string
-	Unique []string
-}
-
-// Names of the built-in providers' tables. The store does not depend on
-// them: the server opens the store with the tables its registered providers
-// declare (Options.Tables). They serve the providers, which own them, and
-// the store's own tests (DefaultTables).
+// Table names. One table per provider; the schema is shared.
 const (
 	TableRebilly = "rebilly_customers"
 	TablePayabli = "payabli_customers"
 	TableRapyd   = "rapyd_customers"
 )
 
-// DefaultTables are the tables Open creates when Options.Tables is empty
-// (stores opened by tests): the built-in providers' tables.
-var DefaultTables = []TableSpec{{Name: TableRebilly}, {Name: TablePayabli}, {Name: TableRapyd, Unique: []string{"ext_key"}}}
+// Tables lists every table the store creates at start.
+var Tables = []string{TableRebilly, TablePayabli, TableRapyd}
 
 // Errors returned by Repository methods. Compare with errors.Is.
 var (
@@ -82,15 +68,9 @@ func (e *DuplicateKeyError) Unwrap() error { return ErrDuplicateKey }
 // with MySQL's duplicate-entry error (and REPLACE / ON DUPLICATE KEY UPDATE
 // act on the holder, as MySQL does for a unique index).
 //
-// The package function answers for DefaultTables (rapyd_customers: ext_key,
-// the customer's ewallet); Store.UniqueColumns for a store's own tables.
+// rapyd_customers: ext_key (the customer's ewallet).
 func UniqueColumns(table string) []string {
-	for _, t := range DefaultTables {
-		if t.Name == table {
-			return append([]string(nil), t.Unique...)
-		}
-	}
-	return nil
+	return append([]string(nil), uniqueColumns[table]...)
 }
 
 // Record is one stored row. Tenant and ID form the primary key.
@@ -182,7 +162,9 @@ type Sort struct {
 	Desc  bool
 }
 
-// Query is a list request. It is answered through the SQL engine.
+// Query is a list request. The common unfiltered shapes are answered from
+// the B-trees; any other through the SQL engine, with every value of the
+// query a bind variable (never part of the statement's text).
 type Query struct {
 	Tenant string
 	Where  []Any
@@ -205,9 +187,9 @@ type Page struct {
 
 // Repository is the typed API the provider handlers use. Point operations
 // (Get, GetBy, Upsert, Insert, Atomic, Delete) go straight to the backend's
-// indexes; List goes through SQL over the same tables. Every method is safe
-// for concurrent use. Every write honours the table's unique columns
-// (UniqueColumns, ErrDuplicateKey).
+// indexes; List walks them too, or goes through SQL over the same tables.
+// Every method is safe for concurrent use. Every write honours the table's
+// unique columns (UniqueColumns, ErrDuplicateKey).
 type Repository interface {
 	// Get returns the row (tenant, id) or ErrNotFound.
 	Get(ctx context.Context, table, tenant, id string) (Record, error)
