@@ -203,3 +203,25 @@ func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+// TestUnknownRoutesAuthenticateFirst: an unknown route or method answers
+// 401 UNAUTHORIZED_API_CALL only to an authenticated request; without the
+// headers, or with a bad signature, the authentication error comes first.
+func TestUnknownRoutesAuthenticateFirst(t *testing.T) {
+	now := time.Unix(1_790_000_000, 0)
+	p := newTestProvider(t, DefaultConfig(), now)
+	ts := strconv.FormatInt(now.Unix(), 10)
+	for _, rq := range [][2]string{{http.MethodGet, "/v1/nowhere"}, {http.MethodPut, "/v1/customers"}, {http.MethodPatch, "/v1/customers/cus_1"}} {
+		if code, m := send(p, rq[0], rq[1], "", nil); code != http.StatusBadRequest || errorCode(m) != codeMissingAuth+": "+msgMissingAuth {
+			t.Errorf("%s %s unsigned: %d %s", rq[0], rq[1], code, errorCode(m))
+		}
+		bad := signed(rq[0], rq[1], "", DefaultAccessKey, "not-the-secret", "salt1234", ts)
+		if code, m := send(p, rq[0], rq[1], "", bad); code != http.StatusUnauthorized || errorCode(m) != codeUnauthenticated+": "+msgBadSignature {
+			t.Errorf("%s %s badly signed: %d %s", rq[0], rq[1], code, errorCode(m))
+		}
+		good := signed(rq[0], rq[1], "", DefaultAccessKey, DefaultSecretKey, "salt5678", ts)
+		if code, m := send(p, rq[0], rq[1], "", good); code != http.StatusUnauthorized || errorCode(m) != codeUnauthorizedAPICall+": " {
+			t.Errorf("%s %s signed: %d %s", rq[0], rq[1], code, errorCode(m))
+		}
+	}
+}
