@@ -17,12 +17,16 @@ const DatabaseName = "paysandbox"
 // Options configures Open.
 type Options struct {
 	Logger *slog.Logger
+	// Tables are the tables to create (the server passes its registered
+	// providers' tables); empty means DefaultTables.
+	Tables []TableSpec
 }
 
 // Store is the embedded SQL store. It implements Repository.
 type Store struct {
 	logger *slog.Logger
 	tables map[string]*table
+	names  []string // the tables in Options order (lockAll's lock order)
 	db     *database
 	engine *sqle.Engine
 
@@ -32,14 +36,27 @@ type Store struct {
 
 var _ Repository = (*Store)(nil)
 
-// Open creates the schema (every table in Tables) and the SQL engine.
+// Open creates the schema (every table in Options.Tables) and the SQL
+// engine.
 func Open(opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if len(opts.Tables) == 0 {
+		opts.Tables = DefaultTables
+	}
 	s := &Store{logger: opts.Logger, tables: map[string]*table{}}
-	for _, name := range Tables {
-		s.tables[name] = newTable(name)
+	for _, ts := range opts.Tables {
+		if ts.Name == "" || s.tables[ts.Name] != nil {
+			return nil, fmt.Errorf("store: table name %q empty or given twice", ts.Name)
+		}
+		for _, c := range ts.Unique {
+			if c != "email" && c != "ext_key" {
+				return nil, fmt.Errorf("store: table %s: unique column %q: want email or ext_key", ts.Name, c)
+			}
+		}
+		s.tables[ts.Name] = newTable(ts.Name, ts.Unique)
+		s.names = append(s.names, ts.Name)
 	}
 	s.db = newDatabase(DatabaseName, s.tables)
 	s.engine = newEngine(s.db, false)
@@ -327,7 +344,7 @@ func (s *Store) Count(_ context.Context, tableName, tenant string) (int, error) 
 func (s *Store) Reset(_ context.Context, tableName, tenant string) error {
 	names := []string{tableName}
 	if tableName == "" {
-		names = Tables
+		names = s.names
 	}
 	for _, n := range names {
 		t, err := s.table(n)
@@ -343,6 +360,23 @@ func (s *Store) Reset(_ context.Context, tableName, tenant string) error {
 		t.mu.Unlock()
 	}
 	return nil
+}
+
+// UniqueColumns returns the unique columns of one of the store's tables
+// (see the package function UniqueColumns).
+func (s *Store) UniqueColumns(table string) []string {
+	t, ok := s.tables[table]
+	if !ok {
+		return nil
+	}
+	var out []string
+	if t.uniqueEmail {
+		out = append(out, "email")
+	}
+	if t.uniqueExt {
+		out = append(out, "ext_key")
+	}
+	return out
 }
 
 // Tenants implements Repository.

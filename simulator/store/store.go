@@ -15,15 +15,29 @@ import (
 	"time"
 )
 
-// Table names. One table per provider; the schema is shared.
+// TableSpec declares one table (every table has the same schema): its name
+// and its unique columns ("email" or "ext_key"; see UniqueColumns). A store
+// on a MySQL server declares each unique column as a unique index on
+// (tenant, a generated column that is NULL when the column is empty), which
+// exempts "" the same way (MySQL allows any number of NULLs).
+type TableSpec struct {
+	Name   string
+	Unique []string
+}
+
+// Names of the built-in providers' tables. The store does not depend on
+// them: the server opens the store with the tables its registered providers
+// declare (Options.Tables). They serve the providers, which own them, and
+// the store's own tests (DefaultTables).
 const (
 	TableRebilly = "rebilly_customers"
 	TablePayabli = "payabli_customers"
 	TableRapyd   = "rapyd_customers"
 )
 
-// Tables lists every table the store creates at start.
-var Tables = []string{TableRebilly, TablePayabli, TableRapyd}
+// DefaultTables are the tables Open creates when Options.Tables is empty
+// (stores opened by tests): the built-in providers' tables.
+var DefaultTables = []TableSpec{{Name: TableRebilly}, {Name: TablePayabli}, {Name: TableRapyd, Unique: []string{"ext_key"}}}
 
 // Errors returned by Repository methods. Compare with errors.Is.
 var (
@@ -68,9 +82,15 @@ func (e *DuplicateKeyError) Unwrap() error { return ErrDuplicateKey }
 // with MySQL's duplicate-entry error (and REPLACE / ON DUPLICATE KEY UPDATE
 // act on the holder, as MySQL does for a unique index).
 //
-// rapyd_customers: ext_key (the customer's ewallet).
+// The package function answers for DefaultTables (rapyd_customers: ext_key,
+// the customer's ewallet); Store.UniqueColumns for a store's own tables.
 func UniqueColumns(table string) []string {
-	return append([]string(nil), uniqueColumns[table]...)
+	for _, t := range DefaultTables {
+		if t.Name == table {
+			return append([]string(nil), t.Unique...)
+		}
+	}
+	return nil
 }
 
 // Record is one stored row. Tenant and ID form the primary key.
