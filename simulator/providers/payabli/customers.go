@@ -16,7 +16,10 @@ import (
 
 var errNotFound = errors.New("customer not found")
 
-func (p *Provider) create(w http.ResponseWriter, r *http.Request, c caller) {
+// createCustomer: POST /api/Customer/single/{entry}, with identifier
+// matching (match.go): a match answers per the duplicate settings
+// (replaceExisting, forceCustomerCreation, payabli-duplicate).
+func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c caller) {
 	ctx := r.Context()
 	entry := mux.Vars(r)["entry"]
 	if e := validEntry(entry); e != nil {
@@ -202,7 +205,8 @@ func (p *Provider) load(ctx context.Context, c caller, id string) (*store.Record
 	return &rec, doc, nil
 }
 
-func (p *Provider) get(w http.ResponseWriter, r *http.Request, c caller) {
+// getCustomer: GET /api/Customer/{customerId}.
+func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request, c caller) {
 	id, ok := p.customerID(w, r)
 	if !ok {
 		return
@@ -218,7 +222,8 @@ func (p *Provider) get(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 }
 
-func (p *Provider) update(w http.ResponseWriter, r *http.Request, c caller) {
+// updateCustomer: PUT /api/Customer/{customerId}, a partial update.
+func (p *Provider) updateCustomer(w http.ResponseWriter, r *http.Request, c caller) {
 	id, ok := p.customerID(w, r)
 	if !ok {
 		return
@@ -255,7 +260,8 @@ func (p *Provider) update(w http.ResponseWriter, r *http.Request, c caller) {
 	}
 }
 
-func (p *Provider) remove(w http.ResponseWriter, r *http.Request, c caller) {
+// deleteCustomer: DELETE /api/Customer/{customerId}.
+func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request, c caller) {
 	id, ok := p.customerID(w, r)
 	if !ok {
 		return
@@ -284,7 +290,9 @@ func (p *Provider) remove(w http.ResponseWriter, r *http.Request, c caller) {
 	writeJSON(w, http.StatusOK, success())
 }
 
-func (p *Provider) list(w http.ResponseWriter, r *http.Request, c caller) {
+// listCustomers: GET /api/Query/customers/{entry} (query.go reads the
+// parameters).
+func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request, c caller) {
 	ctx := r.Context()
 	entry := mux.Vars(r)["entry"]
 	if e := validEntry(entry); e != nil {

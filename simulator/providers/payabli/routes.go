@@ -104,11 +104,11 @@ func (p *Provider) routes() *mux.Router {
 	r.StrictSlash(false)
 	api := r
 	for _, suf := range []string{"", "/"} {
-		api.HandleFunc("/api/Customer/single/{entry}"+suf, p.auth(p.create)).Methods(http.MethodPost)
-		api.HandleFunc("/api/Customer/{customerId}"+suf, p.auth(p.get)).Methods(http.MethodGet)
-		api.HandleFunc("/api/Customer/{customerId}"+suf, p.auth(p.update)).Methods(http.MethodPut)
-		api.HandleFunc("/api/Customer/{customerId}"+suf, p.auth(p.remove)).Methods(http.MethodDelete)
-		api.HandleFunc("/api/Query/customers/{entry}"+suf, p.auth(p.list)).Methods(http.MethodGet)
+		api.HandleFunc("/api/Customer/single/{entry}"+suf, p.auth(p.createCustomer)).Methods(http.MethodPost)
+		api.HandleFunc("/api/Customer/{customerId}"+suf, p.auth(p.getCustomer)).Methods(http.MethodGet)
+		api.HandleFunc("/api/Customer/{customerId}"+suf, p.auth(p.updateCustomer)).Methods(http.MethodPut)
+		api.HandleFunc("/api/Customer/{customerId}"+suf, p.auth(p.deleteCustomer)).Methods(http.MethodDelete)
+		api.HandleFunc("/api/Query/customers/{entry}"+suf, p.auth(p.listCustomers)).Methods(http.MethodGet)
 	}
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Not Found", "No API route matches "+r.URL.Path+".", "Check the base URL (it ends in /api) and the path.")
