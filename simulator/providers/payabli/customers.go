@@ -100,7 +100,7 @@ func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c call
 		var err error
 		match, err = p.findMatch(ctx, c.tenant, entry, usable, number, d)
 		if err != nil {
-			p.internal(w, r, err)
+			p.storeError(w, r, err)
 			return
 		}
 	}
@@ -126,7 +126,7 @@ func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c call
 			return columns(cur, doc, now)
 		})
 		if err != nil {
-			p.internal(w, r, err)
+			p.storeError(w, r, err)
 			return
 		}
 		p.writeCreatedDoc(w, r, &rec, written)
@@ -139,13 +139,13 @@ func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c call
 		doc := newRecord(entry, now, d)
 		next, _, err := columns(&store.Record{Tenant: c.tenant}, doc, now)
 		if err != nil {
-			p.internal(w, r, err)
+			p.storeError(w, r, err)
 			return
 		}
 		next.Created = now
 		rec, err := p.deps.Store.Insert(ctx, store.TablePayabli, next)
 		if err != nil {
-			p.internal(w, r, err)
+			p.storeError(w, r, err)
 			return
 		}
 		p.writeCreatedDoc(w, r, &rec, doc)
@@ -159,7 +159,7 @@ func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c call
 func (p *Provider) writeCreatedDoc(w http.ResponseWriter, r *http.Request, rec *store.Record, doc *Record) {
 	id, err := strconv.ParseInt(rec.ID, 10, 64)
 	if err != nil {
-		p.internal(w, r, fmt.Errorf("payabli: stored id %q: %w", rec.ID, err))
+		p.storeError(w, r, fmt.Errorf("payabli: stored id %q: %w", rec.ID, err))
 		return
 	}
 	doc.CustomerID = id
@@ -169,7 +169,7 @@ func (p *Provider) writeCreatedDoc(w http.ResponseWriter, r *http.Request, rec *
 func (p *Provider) writeCreated(w http.ResponseWriter, r *http.Request, rec *store.Record) {
 	doc, err := decode(rec)
 	if err != nil {
-		p.internal(w, r, err)
+		p.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, createResponse{IsSuccess: true, ResponseData: doc, ResponseText: "Success"})
@@ -214,7 +214,7 @@ func (p *Provider) getCustomer(w http.ResponseWriter, r *http.Request, c caller)
 	_, doc, err := p.load(r.Context(), c, id)
 	switch {
 	case err != nil:
-		p.internal(w, r, err)
+		p.storeError(w, r, err)
 	case doc == nil:
 		p.notFound(w, id)
 	default:
@@ -253,7 +253,7 @@ func (p *Provider) updateCustomer(w http.ResponseWriter, r *http.Request, c call
 	case errors.Is(err, errNotFound):
 		p.notFound(w, id)
 	case err != nil:
-		p.internal(w, r, err)
+		p.storeError(w, r, err)
 	default:
 		env := success()
 		writeJSON(w, http.StatusOK, env)
@@ -273,7 +273,7 @@ func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request, c call
 	defer p.lockTenant(c.tenant)()
 	rec, _, err := p.load(ctx, c, id)
 	if err != nil {
-		p.internal(w, r, err)
+		p.storeError(w, r, err)
 		return
 	}
 	if rec == nil {
@@ -284,7 +284,7 @@ func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request, c call
 		p.notFound(w, id)
 		return
 	} else if err != nil {
-		p.internal(w, r, err)
+		p.storeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, success())
@@ -312,14 +312,14 @@ func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request, c calle
 	sortBalance, balanceDesc := lq.sortBalance, lq.balanceDesc
 	page, err := p.deps.Store.List(ctx, store.TablePayabli, lq.q)
 	if err != nil {
-		p.internal(w, r, err)
+		p.storeError(w, r, err)
 		return
 	}
 	docs := make([]*Record, 0, len(page.Records))
 	for i := range page.Records {
 		doc, err := decode(&page.Records[i])
 		if err != nil {
-			p.internal(w, r, err)
+			p.storeError(w, r, err)
 			return
 		}
 		if keep(doc, nums) {

@@ -52,7 +52,9 @@ func declined(w http.ResponseWriter, e *apiError) {
 	writeErrorCode(w, e.status, e.code, "Declined", e.explanation, e.todo)
 }
 
-func (p *Provider) internal(w http.ResponseWriter, r *http.Request, err error) {
+// storeError logs a failure of the store (or of a stored document) and
+// answers the provider's 500.
+func (p *Provider) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	p.deps.Logger.Error("payabli request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	p.PanicError(w, r, http.StatusInternalServerError)
 }

@@ -53,6 +53,8 @@ func writeError(w http.ResponseWriter, httpStatus int, code, msg string) {
 	httpx.WriteJSON(w, httpStatus, b)
 }
 
+// storeError logs a failure of the store (or of a stored document) and
+// answers the provider's 500.
 func (p *Provider) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	p.deps.Logger.Error("rapyd store error", "error", err, "path", r.URL.Path)
 	p.PanicError(w, r, http.StatusInternalServerError)

@@ -43,6 +43,8 @@ func notFound(w http.ResponseWriter, r *http.Request, what string) {
 	writeProblem(w, r, problem{Status: http.StatusNotFound, Title: "Not Found", Detail: what + " not found."})
 }
 
+// storeError logs a failure of the store (or of a stored document) and
+// answers the provider's 500.
 func (p *Provider) storeError(w http.ResponseWriter, r *http.Request, err error) {
 	p.deps.Logger.Error("rebilly store error", "error", err, "path", r.URL.Path)
 	p.PanicError(w, r, http.StatusInternalServerError)
