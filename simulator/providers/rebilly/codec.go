@@ -20,7 +20,7 @@ import (
 // it — so storing and answering are concatenation, not reflection; nil means
 // null (or absent, for the members the encoding omits when unset).
 // FuzzCodecMatchesReference holds every byte to the reflective encoding the
-// codec replaced (ref_test.go).
+// codec replaced (codec_ref_test.go).
 type doc struct {
 	websiteID                   []byte // string; omitted when nil
 	defaultPaymentInstrumentID  []byte // string; omitted when nil

@@ -30,7 +30,7 @@ var codecSeeds = []string{
 }
 
 // FuzzCodecMatchesReference holds the hand-written customer codec to the
-// reflective encoding/json implementation it replaced (ref_test.go): for a
+// reflective encoding/json implementation it replaced (codec_ref_test.go): for a
 // body applied to a new customer and then a second body applied on top (a
 // PUT's merge), the validation errors, the indexed columns, the stored
 // document and the rendered response must all be byte-identical.
