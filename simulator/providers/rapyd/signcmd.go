@@ -88,7 +88,7 @@ func runSign(args []string, stdout, stderr interface{ Write([]byte) (int, error)
 	return 0
 }
 
-// RunSign implements `paysandbox sign` (see sign.go).
+// RunSign implements `paysandbox sign` (runSign, with the real clock).
 func RunSign(args []string, stdout, stderr interface{ Write([]byte) (int, error) }) int {
 	return runSign(args, stdout, stderr, time.Now)
 }

@@ -1,7 +1,7 @@
 package rebilly
 
 // The reflective encoding/json implementation of the customer document that
-// the hand-written codec in customer.go replaced, kept as the reference
+// the hand-written codec in codec.go replaced, kept as the reference
 // FuzzCodecMatchesReference holds the codec to, byte for byte. Its
 // contact-item and tax-number encodings are the production fallbacks
 // (contactItemsJSON, taxNumbersJSON), which are that code unchanged.
