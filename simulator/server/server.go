@@ -464,8 +464,8 @@ func (s *Server) observer(p provider.Provider) func(*http.Request, httpx.Event) 
 	return func(r *http.Request, ev httpx.Event) {
 		route := ev.Route
 		if route == "" {
-			// Answered before routing (e.g. Rapyd's signature check) or
-			// unmatched: ask the router, off the common path.
+			// Not seen by the route middleware (unmatched, or answered
+			// before the router): ask the router, off the common path.
 			route = "unmatched"
 			var m mux.RouteMatch
 			if router != nil && router.Match(r, &m) && m.Route != nil {
