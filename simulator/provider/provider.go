@@ -83,3 +83,18 @@ func SecretTenant(prefix, secret string) string {
 type Seeder interface {
 	SeedRequest(account map[string]string, customer []byte) (*http.Request, error)
 }
+
+// RequestFingerprint is the SHA-256 of a request's method, its target as
+// sent and its body: what an idempotency key is checked against, so a key
+// reused for another request is told apart from a repeat of the same one.
+func RequestFingerprint(r *http.Request, body []byte) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(r.Method))
+	h.Write([]byte{0})
+	h.Write([]byte(r.RequestURI))
+	h.Write([]byte{0})
+	h.Write(body)
+	var sum [32]byte
+	h.Sum(sum[:0])
+	return sum
+}

@@ -1,13 +1,9 @@
 package server_test
 
 import (
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/paysandbox/paysandbox/simulator/config"
 	"github.com/paysandbox/paysandbox/simulator/journal"
 	"github.com/paysandbox/paysandbox/simulator/server"
 )
@@ -15,16 +11,7 @@ import (
 // The journal's byte bound and header list are settings like every other:
 // a flag, an environment variable and a config file key.
 func TestJournalSettings(t *testing.T) {
-	load := func(args []string, env map[string]string) server.Config {
-		t.Helper()
-		c := server.DefaultConfig()
-		s := config.NewSet()
-		c.Register(s)
-		if err := s.Load(args, func(k string) string { return env[k] }, io.Discard, "paysandbox"); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	load := func(args []string, env map[string]string) server.Config { return loadSettings(t, args, env) }
 	if c := load(nil, nil); c.JournalMaxBytes != journal.DefaultMaxBytes || journal.DefaultMaxBytes != 8<<20 || len(c.JournalRedactHeaders) != 0 {
 		t.Fatalf("defaults: %d %v", c.JournalMaxBytes, c.JournalRedactHeaders)
 	}
@@ -36,11 +23,8 @@ func TestJournalSettings(t *testing.T) {
 	if c.JournalMaxBytes != 0 || !slices.Equal(c.JournalRedactHeaders, []string{"X-Pin"}) {
 		t.Fatalf("env: %d %v", c.JournalMaxBytes, c.JournalRedactHeaders)
 	}
-	file := filepath.Join(t.TempDir(), "c.yaml")
-	if err := os.WriteFile(file, []byte("admin:\n  journalMaxBytes: 123456\n  journalRedactHeaders: [X-A, X-B]\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c = load([]string{"--config", file}, nil)
+	fileArgs := configFile(t, "admin:\n  journalMaxBytes: 123456\n  journalRedactHeaders: [X-A, X-B]\n")
+	c = load(fileArgs, nil)
 	if c.JournalMaxBytes != 123456 || !slices.Equal(c.JournalRedactHeaders, []string{"X-A", "X-B"}) {
 		t.Fatalf("file: %d %v", c.JournalMaxBytes, c.JournalRedactHeaders)
 	}

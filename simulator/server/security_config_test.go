@@ -1,29 +1,16 @@
 package server_test
 
 import (
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 
-	"github.com/paysandbox/paysandbox/simulator/config"
 	"github.com/paysandbox/paysandbox/simulator/server"
 )
 
 // The admin protection and the connection cap are settings like every
 // other: a flag, an environment variable and a config file key.
 func TestAdminAndConnectionSettings(t *testing.T) {
-	load := func(args []string, env map[string]string) server.Config {
-		t.Helper()
-		c := server.DefaultConfig()
-		s := config.NewSet()
-		c.Register(s)
-		if err := s.Load(args, func(k string) string { return env[k] }, io.Discard, "paysandbox"); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	load := func(args []string, env map[string]string) server.Config { return loadSettings(t, args, env) }
 	if c := load(nil, nil); c.MaxConnections != server.DefaultMaxConnections || c.AdminToken != "" || len(c.AdminAllowedHosts) != 0 ||
 		c.Addr(server.Admin) != "127.0.0.1:8080" {
 		t.Fatalf("defaults: %d %q %v %q", c.MaxConnections, c.AdminToken, c.AdminAllowedHosts, c.Addr(server.Admin))
@@ -37,11 +24,8 @@ func TestAdminAndConnectionSettings(t *testing.T) {
 	if c.MaxConnections != 0 || c.AdminToken != "t2" || !slices.Equal(c.AdminAllowedHosts, []string{"paysandbox"}) || c.Addr(server.Admin) != "0.0.0.0:8080" {
 		t.Fatalf("env: %d %q %v %q", c.MaxConnections, c.AdminToken, c.AdminAllowedHosts, c.Addr(server.Admin))
 	}
-	file := filepath.Join(t.TempDir(), "c.yaml")
-	if err := os.WriteFile(file, []byte("http:\n  maxConnections: 64\nadmin:\n  token: t3\n  allowedHosts: [x.internal, y]\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	c = load([]string{"--config", file}, nil)
+	fileArgs := configFile(t, "http:\n  maxConnections: 64\nadmin:\n  token: t3\n  allowedHosts: [x.internal, y]\n")
+	c = load(fileArgs, nil)
 	if c.MaxConnections != 64 || c.AdminToken != "t3" || !slices.Equal(c.AdminAllowedHosts, []string{"x.internal", "y"}) {
 		t.Fatalf("file: %d %q %v", c.MaxConnections, c.AdminToken, c.AdminAllowedHosts)
 	}

@@ -1,28 +1,15 @@
 package server_test
 
 import (
-	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
-	"github.com/paysandbox/paysandbox/simulator/config"
 	"github.com/paysandbox/paysandbox/simulator/server"
 )
 
 // The side-table bounds and the seed size bound are settings like every
 // other: a flag, an environment variable and a config file key.
 func TestSideTableSettings(t *testing.T) {
-	load := func(args []string, env map[string]string) server.Config {
-		t.Helper()
-		c := server.DefaultConfig()
-		s := config.NewSet()
-		c.Register(s)
-		if err := s.Load(args, func(k string) string { return env[k] }, io.Discard, "paysandbox"); err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
+	load := func(args []string, env map[string]string) server.Config { return loadSettings(t, args, env) }
 	type got struct {
 		seed                       int64
 		rate, idemN, salt, payIdem int
@@ -45,12 +32,8 @@ func TestSideTableSettings(t *testing.T) {
 		"PAYSANDBOX_PAYABLI_IDEMPOTENCY_MAX_ENTRIES": "4", "PAYSANDBOX_RAPYD_IDEMPOTENCY_MAX_BYTES": "5000"})); g != want {
 		t.Fatalf("env: %+v", g)
 	}
-	file := filepath.Join(t.TempDir(), "c.yaml")
 	yaml := "admin:\n  seedMaxBytes: 1000\nrebilly:\n  rateMaxEntries: 1\nrapyd:\n  idempotencyMaxEntries: 2\n  saltMaxEntries: 3\n  idempotencyMaxBytes: 5000\npayabli:\n  idempotencyMaxEntries: 4\n"
-	if err := os.WriteFile(file, []byte(yaml), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if g := of(load([]string{"--config", file}, nil)); g != want {
+	if g := of(load(configFile(t, yaml), nil)); g != want {
 		t.Fatalf("file: %+v", g)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/paysandbox/paysandbox/simulator/provider"
 	"github.com/paysandbox/paysandbox/simulator/store"
 )
 
@@ -79,7 +80,7 @@ func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c call
 		return
 	}
 	if key := r.Header.Get("idempotencyKey"); key != "" {
-		switch p.idem.claim(c.tenant, key, requestFingerprint(r, body), p.deps.Now()) {
+		switch p.idem.claim(c.tenant, key, provider.RequestFingerprint(r, body), p.deps.Now()) {
 		case repeated:
 			writeError(w, http.StatusConflict, "Declined",
 				"Duplicate request: this idempotencyKey was already used within the last 2 minutes by the same request, which was not processed again.",

@@ -2,7 +2,6 @@ package payabli
 
 import (
 	"crypto/sha256"
-	"net/http"
 	"time"
 
 	"github.com/paysandbox/paysandbox/simulator/bounded"
@@ -51,20 +50,6 @@ func (i *idempotency) claim(tenant, key string, of [32]byte, now time.Time) clai
 		return repeated
 	}
 	return otherRequest
-}
-
-// requestFingerprint is the SHA-256 of the method, the target as sent and
-// the body.
-func requestFingerprint(r *http.Request, body []byte) [32]byte {
-	h := sha256.New()
-	h.Write([]byte(r.Method))
-	h.Write([]byte{0})
-	h.Write([]byte(r.RequestURI))
-	h.Write([]byte{0})
-	h.Write(body)
-	var sum [32]byte
-	h.Sum(sum[:0])
-	return sum
 }
 
 // reset forgets the keys of one tenant ("" = all).

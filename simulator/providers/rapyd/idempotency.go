@@ -1,11 +1,11 @@
 package rapyd
 
 import (
-	"crypto/sha256"
 	"net/http"
 	"time"
 
 	"github.com/paysandbox/paysandbox/simulator/httpx"
+	"github.com/paysandbox/paysandbox/simulator/provider"
 )
 
 // replay is a remembered answer and what it answered: the SHA-256 of the
@@ -14,20 +14,6 @@ type replay struct {
 	status int
 	body   []byte
 	of     [32]byte
-}
-
-// fingerprint identifies a request for idempotency: method, target exactly
-// as sent, and body.
-func fingerprint(r *http.Request, body []byte) [32]byte {
-	h := sha256.New()
-	h.Write([]byte(r.Method))
-	h.Write([]byte{0})
-	h.Write([]byte(r.RequestURI))
-	h.Write([]byte{0})
-	h.Write(body)
-	var sum [32]byte
-	h.Sum(sum[:0])
-	return sum
 }
 
 // idempotent replays the first response to a repeated idempotency key within
@@ -43,7 +29,7 @@ func fingerprint(r *http.Request, body []byte) [32]byte {
 // one key cannot both create.
 func (p *Provider) idempotent(w http.ResponseWriter, r *http.Request, c caller, key string, now time.Time, next handler) {
 	k := c.tenant + "\x00" + key
-	of := fingerprint(r, c.body)
+	of := provider.RequestFingerprint(r, c.body)
 	p.idemMu.Lock()
 	defer p.idemMu.Unlock()
 	if prev, ok := p.idem.Get(k, now); ok {
