@@ -128,3 +128,25 @@ func Register(s Spec) {
 // Registered returns every registered provider, in name order, and seals
 // the registry: a later Register panics.
 func Registered() []Spec { return registered.list() }
+
+// Typed gives a Spec its DefaultConfig and New from a provider package's
+// own typed pieces: a function returning its default Config and its
+// constructor New(Config, Deps). *C must be the Configurable (its Register
+// method binds the flags).
+func Typed[C any, PC interface {
+	*C
+	Configurable
+}, P Provider](defaults func() C, newFn func(C, Deps) (P, error)) (func() Configurable, func(Configurable, Deps) (Provider, error)) {
+	def := func() Configurable {
+		c := defaults()
+		return PC(&c)
+	}
+	build := func(cfg Configurable, deps Deps) (Provider, error) {
+		p, err := newFn(*cfg.(PC), deps)
+		if err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	return def, build
+}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/gorilla/mux"
+
 	"github.com/paysandbox/paysandbox/simulator/provider"
 )
 
@@ -56,6 +58,21 @@ func parseTokens(list []string) (map[string]caller, error) {
 
 // allows reports whether the caller's token may use entry.
 func (c caller) allows(entry string) bool { return c.entries == nil || c.entries[entry] }
+
+// entry returns the route's {entry} when it is well formed and the caller's
+// token may use it; otherwise it has answered with Payabli's error.
+func (c caller) entry(w http.ResponseWriter, r *http.Request) (string, bool) {
+	entry := mux.Vars(r)["entry"]
+	if e := validEntry(entry); e != nil {
+		declined(w, e)
+		return "", false
+	}
+	if !c.allows(entry) {
+		refuseEntry(w, entry)
+		return "", false
+	}
+	return entry, true
+}
 
 // credential reads requestToken, or an OAuth Bearer access token.
 func credential(r *http.Request) string {

@@ -22,13 +22,8 @@ var errNotFound = errors.New("customer not found")
 // (replaceExisting, forceCustomerCreation, payabli-duplicate).
 func (p *Provider) createCustomer(w http.ResponseWriter, r *http.Request, c caller) {
 	ctx := r.Context()
-	entry := mux.Vars(r)["entry"]
-	if e := validEntry(entry); e != nil {
-		declined(w, e)
-		return
-	}
-	if !c.allows(entry) {
-		refuseEntry(w, entry)
+	entry, ok := c.entry(w, r)
+	if !ok {
 		return
 	}
 	q := r.URL.Query()
@@ -295,13 +290,8 @@ func (p *Provider) deleteCustomer(w http.ResponseWriter, r *http.Request, c call
 // parameters).
 func (p *Provider) listCustomers(w http.ResponseWriter, r *http.Request, c caller) {
 	ctx := r.Context()
-	entry := mux.Vars(r)["entry"]
-	if e := validEntry(entry); e != nil {
-		declined(w, e)
-		return
-	}
-	if !c.allows(entry) {
-		refuseEntry(w, entry)
+	entry, ok := c.entry(w, r)
+	if !ok {
 		return
 	}
 	lq, aerr := parseListQuery(r.URL.Query(), c.tenant, entry)

@@ -8,22 +8,14 @@ import (
 // The provider's one registration (see provider.Spec): simulator/providers/all
 // imports this package for it.
 func init() {
+	defaults, build := provider.Typed(DefaultConfig, New)
 	provider.Register(provider.Spec{
-		Name:        Name,
-		Title:       "Payabli",
-		Table:       store.TableSpec{Name: store.TablePayabli},
-		DefaultAddr: "127.0.0.1:8082",
-		BasePath:    "/api", // the SDKs' base URL is https://…/api
-		DefaultConfig: func() provider.Configurable {
-			c := DefaultConfig()
-			return &c
-		},
-		New: func(cfg provider.Configurable, deps provider.Deps) (provider.Provider, error) {
-			p, err := New(*cfg.(*Config), deps)
-			if err != nil {
-				return nil, err
-			}
-			return p, nil
-		},
+		Name:          Name,
+		Title:         "Payabli",
+		Table:         store.TableSpec{Name: store.TablePayabli},
+		DefaultAddr:   "127.0.0.1:8082",
+		BasePath:      "/api", // the SDKs' base URL is https://…/api
+		DefaultConfig: defaults,
+		New:           build,
 	})
 }
