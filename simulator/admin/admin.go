@@ -4,12 +4,14 @@
 package admin
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/pprof"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -27,7 +29,10 @@ type Deps struct {
 	// Ready reports nil when the store is ready and every listener is up.
 	Ready func() error
 	// Tables maps provider name → store table.
-	Tables  map[string]string
+	Tables map[string]string
+	// Extra maps provider name → its further tables (provider.Spec.Tables),
+	// shown by /state as "<provider>.<what>" and cleared with its scope.
+	Extra   map[string][]string
 	Journal *journal.Journal
 	Metrics http.Handler
 	// Seeders are the providers POST /seed can seed, by name.
@@ -135,6 +140,14 @@ func (a *api) reset(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
+	if name != "" {
+		for _, t := range a.Extra[name] {
+			if err := a.Store.Reset(r.Context(), t, tenant); err != nil {
+				writeError(w, http.StatusInternalServerError, err.Error())
+				return
+			}
+		}
+	}
 	for n, rs := range a.Resetters {
 		if name == "" || n == name {
 			rs.Reset(tenant)
@@ -199,7 +212,31 @@ type row struct {
 	Doc      json.RawMessage `json:"doc"`
 }
 
-// state: GET /state[/{provider}] dumps every row, per provider.
+// rows dumps every row of table, tenant by tenant, each in seq order.
+func (a *api) rows(ctx context.Context, table string) ([]row, error) {
+	rows := []row{}
+	tenants, err := a.Store.Tenants(ctx, table)
+	if err != nil {
+		return nil, err
+	}
+	for _, tn := range tenants {
+		page, err := a.Store.List(ctx, table, store.Query{Tenant: tn, Sort: []store.Sort{{Field: "seq"}}})
+		if err != nil {
+			return nil, err
+		}
+		for _, rec := range page.Records {
+			doc := json.RawMessage(rec.Doc)
+			if len(doc) == 0 {
+				doc = json.RawMessage("null")
+			}
+			rows = append(rows, row{rec.Tenant, rec.ID, rec.Seq, rec.Created, rec.Updated, rec.Revision, doc})
+		}
+	}
+	return rows, nil
+}
+
+// state: GET /state[/{provider}] dumps every row, per provider; a
+// provider's further tables (payment methods, ...) as "<provider>.<what>".
 func (a *api) state(w http.ResponseWriter, r *http.Request) {
 	names := []string{}
 	if name, ok := mux.Vars(r)["provider"]; ok {
@@ -215,27 +252,19 @@ func (a *api) state(w http.ResponseWriter, r *http.Request) {
 	}
 	out := map[string][]row{}
 	for _, n := range names {
-		rows := []row{}
-		tenants, err := a.Store.Tenants(r.Context(), a.Tables[n])
-		if err != nil {
-			writeError(w, http.StatusInternalServerError, err.Error())
-			return
+		type shown struct{ key, table string }
+		tables := []shown{{n, a.Tables[n]}}
+		for _, t := range a.Extra[n] {
+			tables = append(tables, shown{n + "." + strings.TrimPrefix(t, n+"_"), t})
 		}
-		for _, tn := range tenants {
-			page, err := a.Store.List(r.Context(), a.Tables[n], store.Query{Tenant: tn, Sort: []store.Sort{{Field: "seq"}}})
+		for _, t := range tables {
+			rows, err := a.rows(r.Context(), t.table)
 			if err != nil {
 				writeError(w, http.StatusInternalServerError, err.Error())
 				return
 			}
-			for _, rec := range page.Records {
-				doc := json.RawMessage(rec.Doc)
-				if len(doc) == 0 {
-					doc = json.RawMessage("null")
-				}
-				rows = append(rows, row{rec.Tenant, rec.ID, rec.Seq, rec.Created, rec.Updated, rec.Revision, doc})
-			}
+			out[t.key] = rows
 		}
-		out[n] = rows
 	}
 	writeJSON(w, http.StatusOK, out)
 }

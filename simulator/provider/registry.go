@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/paysandbox/paysandbox/simulator/config"
@@ -33,6 +34,12 @@ type Spec struct {
 	// Table is the store table of the provider's customers and its unique
 	// columns; Table.Name must equal Provider.Table().
 	Table store.TableSpec
+	// Tables are further store tables the provider owns (payment methods,
+	// ...), each named "<name>_<what>" (e.g. "rebilly_payment_instruments").
+	// The store creates them with Table; the admin API shows each under
+	// /state as "<name>.<what>" and clears it with the provider's /reset
+	// scope.
+	Tables []store.TableSpec
 	// DefaultAddr is the listener's default address, e.g. "127.0.0.1:8081".
 	DefaultAddr string
 	// BasePath is the path prefix an SDK's base URL carries on the
@@ -86,9 +93,18 @@ func (r *registry) register(s Spec) error {
 	if _, dup := r.specs[s.Name]; dup {
 		return fmt.Errorf("provider: %q registered twice", s.Name)
 	}
+	for _, t := range s.Tables {
+		if !strings.HasPrefix(t.Name, s.Name+"_") || t.Name == s.Table.Name {
+			return fmt.Errorf("provider %s: further table %q: want a distinct name starting %q", s.Name, t.Name, s.Name+"_")
+		}
+	}
 	for _, o := range r.specs {
-		if o.Table.Name == s.Table.Name {
-			return fmt.Errorf("provider %s: table %q is already %s's", s.Name, s.Table.Name, o.Name)
+		for _, ot := range append([]store.TableSpec{o.Table}, o.Tables...) {
+			for _, t := range append([]store.TableSpec{s.Table}, s.Tables...) {
+				if ot.Name == t.Name {
+					return fmt.Errorf("provider %s: table %q is already %s's", s.Name, t.Name, o.Name)
+				}
+			}
 		}
 		if o.DefaultAddr == s.DefaultAddr {
 			return fmt.Errorf("provider %s: default address %s is already %s's", s.Name, s.DefaultAddr, o.Name)

@@ -33,6 +33,7 @@ var _ = func() bool {
 		Name:          fakeName,
 		Title:         "Fakepay",
 		Table:         store.TableSpec{Name: fakeTable, Unique: []string{"email"}},
+		Tables:        []store.TableSpec{{Name: fakeNotes}},
 		DefaultAddr:   "127.0.0.1:8099",
 		BasePath:      "/fp",
 		DefaultConfig: func() provider.Configurable { return &fakeConfig{Greeting: "hi"} },
@@ -46,6 +47,7 @@ var _ = func() bool {
 const (
 	fakeName  = "fakepay"
 	fakeTable = "fakepay_things"
+	fakeNotes = "fakepay_notes" // a further table: one note per thing
 )
 
 type fakeConfig struct{ Greeting string }
@@ -94,6 +96,10 @@ func (f *fake) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if _, err := f.deps.Store.Insert(r.Context(), fakeNotes, store.Record{Tenant: rec.Tenant, ExtKey: rec.ID, Doc: []byte(`{"note":"created"}`)}); err != nil {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
@@ -200,8 +206,9 @@ func TestRegisteredProvider(t *testing.T) {
 	if code != http.StatusOK || json.Unmarshal([]byte(body), &state) != nil {
 		t.Fatalf("/state: %d %s", code, body)
 	}
-	if len(state) != 4 || len(state[fakeName]) != 2 || state[fakeName][0].Tenant != "acct" || state[fakeName][1].Tenant != "other" ||
-		string(state[fakeName][1].Doc) != `{"email":"b@x"}` || len(state[Rebilly]) != 0 {
+	if len(state) != 5 || len(state[fakeName]) != 2 || state[fakeName][0].Tenant != "acct" || state[fakeName][1].Tenant != "other" ||
+		string(state[fakeName][1].Doc) != `{"email":"b@x"}` || len(state[Rebilly]) != 0 ||
+		len(state["fakepay.notes"]) != 2 || string(state["fakepay.notes"][0].Doc) != `{"note":"created"}` {
 		t.Fatalf("/state: %s", body)
 	}
 	if code, _, body := do(http.MethodGet, admin+"/journal/fakepay?method=POST", "", ""); code != http.StatusOK || !strings.HasPrefix(body, `{"count":2,`) {
@@ -216,8 +223,11 @@ func TestRegisteredProvider(t *testing.T) {
 		t.Fatalf("/reset: %d %s", code, body)
 	}
 	code, _, body = do(http.MethodGet, admin+"/state/fakepay", "", "")
-	if code != http.StatusOK || !strings.Contains(body, `"tenant":"other"`) || strings.Contains(body, `"tenant":"acct"`) {
-		t.Fatalf("/state/fakepay after resetting tenant acct: %d %s", code, body)
+	state = nil
+	if code != http.StatusOK || json.Unmarshal([]byte(body), &state) != nil || len(state) != 2 ||
+		len(state[fakeName]) != 1 || state[fakeName][0].Tenant != "other" ||
+		len(state["fakepay.notes"]) != 1 || state["fakepay.notes"][0].Tenant != "other" {
+		t.Fatalf("/state/fakepay after resetting tenant acct (things and notes): %d %s", code, body)
 	}
 	f := srv.Provider(fakeName).(*fake)
 	f.mu.Lock()

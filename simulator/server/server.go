@@ -354,6 +354,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	tableSpecs := make([]store.TableSpec, 0, len(specs))
 	for _, sp := range specs {
 		tableSpecs = append(tableSpecs, sp.Table)
+		tableSpecs = append(tableSpecs, sp.Tables...)
 	}
 	st, err := store.Open(store.Options{Logger: logger, Tables: tableSpecs})
 	if err != nil {
@@ -365,6 +366,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 
 	var provs []provider.Provider
 	tables := map[string]string{}
+	extra := map[string][]string{}
 	for _, sp := range specs {
 		p, err := sp.New(cfg.ProviderConfig(sp.Name), deps)
 		if err != nil {
@@ -375,6 +377,9 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 		}
 		provs = append(provs, p)
 		tables[sp.Name] = sp.Table.Name
+		for _, t := range sp.Tables {
+			extra[sp.Name] = append(extra[sp.Name], t.Name)
+		}
 	}
 	s.journal = journal.NewWith(journal.Options{Size: cfg.JournalSize, MaxBytes: cfg.JournalMaxBytes,
 		RedactHeaders: cfg.JournalRedactHeaders,
@@ -400,7 +405,7 @@ func New(cfg Config, logger *slog.Logger) (*Server, error) {
 	if cfg.SeedMaxBytes <= 0 {
 		cfg.SeedMaxBytes = DefaultSeedMaxBytes
 	}
-	adm := admin.New(admin.Deps{Store: st, Logger: logger, Ready: s.ready, Tables: tables, Journal: s.journal,
+	adm := admin.New(admin.Deps{Store: st, Logger: logger, Ready: s.ready, Tables: tables, Extra: extra, Journal: s.journal,
 		Metrics: s.metrics.Handler(), Seeders: seeders, Pprof: cfg.Pprof, MaxBodyBytes: cfg.SeedMaxBytes, Resetters: resetters})
 	adm = admin.Guard(adm, admin.GuardOptions{AllowedHosts: cfg.AdminAllowedHosts, Token: cfg.AdminToken})
 	s.handlers[Admin] = httpx.Wrap(adm, httpx.Options{Provider: Admin, Logger: logger, OnPanic: admin.PanicError})
