@@ -49,6 +49,10 @@ type SeedResult struct {
 	ID       string          `json:"id,omitempty"`
 	Response json.RawMessage `json:"response,omitempty"`
 	Error    string          `json:"error,omitempty"`
+	// Related reports the objects seeded after the customer (its payment
+	// methods, provider.FollowUpSeeder), one result each, in order; Index
+	// is the object's place in the customer's list, ID the object's id.
+	Related []SeedResult `json:"related,omitempty"`
 }
 
 // SeedReport summarises a seeding run: counts, and one small result per
@@ -140,15 +144,21 @@ func Seed(doc []byte, targets map[string]SeedTarget) (SeedReport, error) {
 				if err != nil {
 					res.Status, res.Error = http.StatusBadRequest, err.Error()
 				} else {
-					rec := httptest.NewRecorder()
-					t.Handler.ServeHTTP(rec, req)
-					res.Status = rec.Code
-					body := rec.Body.Bytes()
-					res.Seeded = res.Status >= 200 && res.Status < 300 && !rejected(name, body)
-					if res.Seeded {
-						res.ID = seededID(body)
-					} else {
-						res.failure(body)
+					body := res.serve(name, t.Handler, req)
+					if fs, ok := t.Seeder.(provider.FollowUpSeeder); ok && res.Seeded {
+						reqs, err := fs.SeedFollowUps(group.Account, c, body)
+						if err != nil {
+							res.Related = append(res.Related, SeedResult{Provider: name, Group: g, Status: http.StatusBadRequest, Error: err.Error()})
+							rep.Failed++
+						}
+						for k, fr := range reqs {
+							rel := SeedResult{Provider: name, Group: g, Index: k}
+							rel.serve(name, t.Handler, fr)
+							if !rel.Seeded {
+								rep.Failed++
+							}
+							res.Related = append(res.Related, rel)
+						}
 					}
 				}
 				if res.Seeded {
@@ -161,6 +171,22 @@ func Seed(doc []byte, targets map[string]SeedTarget) (SeedReport, error) {
 		}
 	}
 	return rep, nil
+}
+
+// serve sends one seed request through the provider's handler and fills
+// the result from the answer, which it returns.
+func (res *SeedResult) serve(name string, h http.Handler, req *http.Request) []byte {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	res.Status = rec.Code
+	body := rec.Body.Bytes()
+	res.Seeded = res.Status >= 200 && res.Status < 300 && !rejected(name, body)
+	if res.Seeded {
+		res.ID = seededID(body)
+	} else {
+		res.failure(body)
+	}
+	return body
 }
 
 // rejected reports a 2xx answer that is a rejection in the provider's own

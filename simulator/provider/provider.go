@@ -84,6 +84,18 @@ type Seeder interface {
 	SeedRequest(account map[string]string, customer []byte) (*http.Request, error)
 }
 
+// FollowUpSeeder is a Seeder whose seed customers may carry objects created
+// after the customer, such as stored payment methods: a member
+// "paymentMethods" holding an array of the provider's own add-payment-method
+// request bodies. SeedRequest leaves such members out of the create body;
+// once the create succeeded, SeedFollowUps returns the requests that add
+// them, given the customer as seeded and the provider's create answer
+// (from which it takes the new customer's id). The admin API serves them
+// through the provider's handler, in order, and reports each one.
+type FollowUpSeeder interface {
+	SeedFollowUps(account map[string]string, customer []byte, created []byte) ([]*http.Request, error)
+}
+
 // RequestFingerprint is the SHA-256 of a request's method, its target as
 // sent and its body: what an idempotency key is checked against, so a key
 // reused for another request is told apart from a repeat of the same one.
